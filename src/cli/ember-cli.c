@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ember-cli: everything the app does, for scripts and CI. Never links GTK. */
+#include <locale.h>
+#include "em-cli.h"
+
+static const EmCliCommand groups[] = {
+  { "project", "create a project or show what is in it", em_cli_project_main },
+  { "data", "import, list, show, edit, split, export samples", em_cli_data_main },
+  { "demo", "create a bundled demo project, offline", em_cli_demo_main },
+  { NULL, NULL, NULL },
+};
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  /* Numbers in files and JSON output always use '.', whatever the locale. */
+  setlocale (LC_NUMERIC, "C");
+  g_set_prgname ("ember-cli");
+  return em_cli_dispatch (NULL, groups, argc, argv);
+}

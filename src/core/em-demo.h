@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "em-project.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  EM_DEMO_KEYWORDS, /* yes / no / noise / unknown, 1 s 16 kHz, espeak-ng + sox */
+  EM_DEMO_MOTION,   /* idle / wave / updown / snake accelerometer, 3 axes 62.5 Hz */
+  EM_DEMO_IMAGES,   /* Fashion-MNIST subset (needs dataset-fashion-mnist) */
+} EmDemoKind;
+
+typedef void (*EmProgressFunc) (double fraction, const char *what, gpointer user_data);
+
+/* Create a demo project at @path (must not exist). @scale multiplies the
+ * number of samples (1.0 = the default size). Deterministic for a @seed.
+ * A missing tool (espeak-ng, sox) or data set names the Debian package. */
+EmProject *em_demo_create (const char *path, EmDemoKind kind, double scale, guint32 seed,
+                           EmProgressFunc progress, gpointer user_data,
+                           GCancellable *cancellable, GError **error);
+
+gboolean   em_demo_kind_from_string (const char *str, EmDemoKind *out);
+
+G_END_DECLS
