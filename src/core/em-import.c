@@ -43,21 +43,17 @@ em_import_is_supported (const char *path)
   return FALSE;
 }
 
-/* A "training" or "testing" folder on the path decides the category, as in
- * the folder layout exports (and Edge Impulse's) use. */
+/* A file directly inside a "training" or "testing" folder takes that
+ * category, as in the layout exports (and Edge Impulse's) use. Only the
+ * parent counts: a "test" folder higher up is just where the user keeps data. */
 static int
 category_from_path (const char *path)
 {
-  g_auto(GStrv) parts = g_strsplit (path, G_DIR_SEPARATOR_S, -1);
-  int category = -1;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *parent = g_path_get_basename (dir);
+  EmCategory c;
 
-  for (guint i = 0; parts[i] != NULL && parts[i + 1] != NULL; i++)
-    {
-      EmCategory c;
-      if (em_category_from_string (parts[i], &c))
-        category = (int) c;
-    }
-  return category;
+  return em_category_from_string (parent, &c) ? (int) c : -1;
 }
 
 /* Deterministic 80/20 split: the same file lands in the same set on every
@@ -87,7 +83,8 @@ is_coco_annotations (GBytes *bytes)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
   obj = json_node_get_object (root);
-  return json_object_has_member (obj, "images") && json_object_has_member (obj, "annotations");
+  return json_object_has_member (obj, "images") && json_object_has_member (obj, "annotations") &&
+         json_object_has_member (obj, "categories");
 }
 
 GPtrArray *
