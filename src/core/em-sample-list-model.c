@@ -19,6 +19,7 @@ struct _EmSampleListModel
   GArray         *ids;        /* gint64, ascending */
   GHashTable     *pages;      /* page index -> GPtrArray of EmSample */
   GQueue          page_lru;   /* page indexes, most recent first */
+  GMainContext   *context;    /* where views live: items-changed is emitted there */
 };
 
 static void em_sample_list_model_iface_init (GListModelInterface *iface);
@@ -140,10 +141,29 @@ em_sample_list_model_reload (EmSampleListModel *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
+static gboolean
+reload_idle (gpointer data)
+{
+  em_sample_list_model_reload (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_samples_changed (EmProject *project, EmSampleListModel *self)
 {
-  em_sample_list_model_reload (self);
+  /* Jobs change projects from worker threads; views may only hear of it on
+   * the thread they live on. */
+  if (g_main_context_is_owner (self->context))
+    em_sample_list_model_reload (self);
+  else if (g_main_context_acquire (self->context))
+    {
+      /* No loop runs the context (a CLI, a test): reload right here. */
+      em_sample_list_model_reload (self);
+      g_main_context_release (self->context);
+    }
+  else
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, reload_idle,
+                                g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -175,6 +195,7 @@ em_sample_list_model_finalize (GObject *object)
   g_array_unref (self->ids);
   g_free (self->filter_label);
   g_free (self->filter_search);
+  g_main_context_unref (self->context);
   G_OBJECT_CLASS (em_sample_list_model_parent_class)->finalize (object);
 }
 
@@ -246,6 +267,7 @@ em_sample_list_model_init (EmSampleListModel *self)
   self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_queue_init (&self->page_lru);
+  self->context = g_main_context_ref_thread_default ();
 }
 
 EmSampleListModel *
