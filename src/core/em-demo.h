@@ -13,9 +13,16 @@ typedef enum {
 
 typedef void (*EmProgressFunc) (double fraction, const char *what, gpointer user_data);
 
-/* Create a demo project at @path (must not exist). @scale multiplies the
- * number of samples (1.0 = the default size). Deterministic for a @seed.
- * A missing tool (espeak-ng, sox) or data set names the Debian package. */
+/* Create a demo project at @path (must not exist). @scale (0 < scale <= 100)
+ * multiplies the number of samples (1.0 = the default size: 4 × 50 keyword
+ * clips, 4 × 25 motion recordings, 10 × (30 + 8) images). Deterministic for
+ * a @seed on a given machine (same espeak-ng/sox/libm). A missing tool
+ * (espeak-ng, sox) or data set gives EM_ERROR_NOT_FOUND naming the Debian
+ * package, before any file is made. Blocks; @progress is called on the
+ * calling thread. On cancel (EM_ERROR_CANCELLED) or any other failure the
+ * half-made project file (and its -wal/-shm) is deleted.
+ * EMBER_FASHION_MNIST_DIR overrides /usr/share/datasets/fashion-mnist.
+ * (transfer full) */
 EmProject *em_demo_create (const char *path, EmDemoKind kind, double scale, guint32 seed,
                            EmProgressFunc progress, gpointer user_data,
                            GCancellable *cancellable, GError **error);
