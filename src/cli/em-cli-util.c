@@ -27,6 +27,8 @@ em_cli_dispatch (const char *group, const EmCliCommand *commands, int argc, char
             g_autofree char *prog = group != NULL ? g_strdup_printf ("ember-cli %s %s", group, name)
                                                   : g_strdup_printf ("ember-cli %s", name);
             argv[1] = prog;
+            /* GOption's --help prints the program name: make it the whole command. */
+            g_set_prgname (prog);
             return c->run (argc - 1, argv + 1);
           }
       fprintf (stderr, "ember-cli: unknown command '%s%s%s'; see 'ember-cli %s%s--help'\n",

@@ -144,8 +144,17 @@ em_import_read_file (const char *path, const EmImportOptions *options, EmBoxInde
     {
       GPtrArray *rows = em_csv_read (bytes, &local_error);
       if (rows != NULL)
+        g_ptr_array_extend_and_steal (samples, rows);
+      /* Axes all in "wav" units are audio written out as CSV (as Edge
+       * Impulse marks audio): it comes back as audio. */
+      for (guint i = 0; i < samples->len; i++)
         {
-          g_ptr_array_extend_and_steal (samples, rows);
+          EmSample *s = g_ptr_array_index (samples, i);
+          gboolean wav = em_sample_get_interval_ms (s) > 0 && em_sample_get_n_axes (s) > 0;
+          for (guint a = 0; wav && a < em_sample_get_n_axes (s); a++)
+            wav = g_strcmp0 (em_sample_get_axis (s, a)->units, "wav") == 0;
+          if (wav)
+            em_sample_set_kind (s, EM_SENSOR_AUDIO);
         }
     }
   else if (g_ascii_strcasecmp (ext, "json") == 0)

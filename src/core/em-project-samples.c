@@ -73,8 +73,10 @@ validate_sample (EmSample *sample, GError **error)
       const float *values;
       guint64 n_values = 0;
 
+      /* A tabular row (one frame) has no interval; a series needs one. */
       if (em_sample_get_encoding (sample) != EM_ENCODING_F32LE || n_axes == 0 ||
-          !(em_sample_get_interval_ms (sample) > 0))
+          !(em_sample_get_interval_ms (sample) > 0 ||
+            (em_sample_get_interval_ms (sample) == 0 && em_sample_get_n_frames (sample) == 1)))
         {
           g_set_error (error, EM_ERROR, EM_ERROR_INVALID_ARGUMENT,
                        "sample '%s' needs float values, at least one axis and an interval", name);

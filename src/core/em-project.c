@@ -197,6 +197,7 @@ em_project_create (const char *path, const char *name, GError **error)
 {
   g_autoptr(EmProject) self = NULL;
   g_autoptr(GDateTime) now = NULL;
+  g_autofree char *name_copy = NULL;
   g_autofree char *created = NULL;
   g_autofree char *api_key = NULL;
   sqlite3 *db;
@@ -218,8 +219,9 @@ em_project_create (const char *path, const char *name, GError **error)
       return NULL;
     }
   self = project_new (path, db);
-  if (name == NULL || *name == '\0')
-    name = self->name;
+  /* Copy: setting "name" replaces self->name, which @name may point to. */
+  name_copy = g_strdup (name != NULL && *name != '\0' ? name : self->name);
+  name = name_copy;
   now = g_date_time_new_now_utc ();
   created = g_date_time_format_iso8601 (now);
   api_key = g_strdup_printf ("ei_%08x%08x%08x%08x", g_random_int (), g_random_int (),

@@ -201,17 +201,27 @@ test_audio_pcm_values (void)
 }
 
 static void
-test_wav_needs_one_sensor (void)
+test_wav_sensors_make_audio (void)
 {
-  g_autoptr(GBytes) bytes = quoted_bytes (
+  /* Every sensor in "wav" units: multi-channel audio, scaled like mono. */
+  g_autoptr(GBytes) stereo = quoted_bytes (
     "{'protected':{'ver':'v1','alg':'none'},'signature':'','payload':{'device_type':'MIC',"
-    "'interval_ms':1,'sensors':[{'name':'l','units':'wav'},{'name':'r','units':'wav'}],'values':[[1,2]]}}");
+    "'interval_ms':1,'sensors':[{'name':'l','units':'wav'},{'name':'r','units':'wav'}],'values':[[1,16384]]}}");
+  /* Mixed units: a time series, values as they are. */
+  g_autoptr(GBytes) mixed = quoted_bytes (
+    "{'protected':{'ver':'v1','alg':'none'},'signature':'','payload':{'device_type':'MIC',"
+    "'interval_ms':1,'sensors':[{'name':'l','units':'wav'},{'name':'t','units':'C'}],'values':[[1,2]]}}");
   g_autoptr(GError) error = NULL;
-  g_autoptr(EmSample) sample = em_ei_read_json (bytes, NULL, &error);
+  g_autoptr(EmSample) sample = em_ei_read_json (stereo, NULL, &error);
+  g_autoptr(EmSample) other = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpint (em_sample_get_kind (sample), ==, EM_SENSOR_TIME_SERIES);
-  g_assert_cmpfloat (em_sample_get_values (sample, NULL)[1], ==, 2.0f);
+  g_assert_cmpint (em_sample_get_kind (sample), ==, EM_SENSOR_AUDIO);
+  g_assert_cmpfloat (em_sample_get_values (sample, NULL)[1], ==, 0.5f);
+  other = em_ei_read_json (mixed, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (em_sample_get_kind (other), ==, EM_SENSOR_TIME_SERIES);
+  g_assert_cmpfloat (em_sample_get_values (other, NULL)[1], ==, 2.0f);
 }
 
 /* The writer prints the shortest text that reads back as the same float. */
@@ -521,7 +531,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ei-format/json/audio", &json_codec, check_audio);
   g_test_add_data_func ("/ei-format/cbor/audio", &cbor_codec, check_audio);
   g_test_add_func ("/ei-format/json/audio-pcm-values", test_audio_pcm_values);
-  g_test_add_func ("/ei-format/json/wav-needs-one-sensor", test_wav_needs_one_sensor);
+  g_test_add_func ("/ei-format/json/wav-sensors-make-audio", test_wav_sensors_make_audio);
   g_test_add_func ("/ei-format/json/short-numbers", test_json_short_numbers);
   g_test_add_data_func ("/ei-format/json/deterministic", &json_codec, check_deterministic);
   g_test_add_data_func ("/ei-format/cbor/deterministic", &cbor_codec, check_deterministic);

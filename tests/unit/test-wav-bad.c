@@ -105,12 +105,15 @@ test_truncated (void)
       g_autoptr(GBytes) part = g_bytes_new_from_bytes (wav, 0, cut);
       g_autoptr(GError) error = NULL;
       g_autoptr(EmSample) s = em_wav_read (part, &error);
-      gboolean whole = cut >= data_start + 4 && (cut >= data_end || (cut - data_start) % 4 == 0);
+      /* The data chunk declares its length, so a file cut inside it is
+       * truncated even at a frame boundary (placeholder lengths aside, see
+       * test_fake_length); cut after it, the audio is whole. */
+      gboolean whole = cut >= data_end;
 
       if (whole)
         {
           g_assert_no_error (error);
-          g_assert_cmpuint (em_sample_get_n_frames (s), ==, (MIN (cut, data_end) - data_start) / 4);
+          g_assert_cmpuint (em_sample_get_n_frames (s), ==, (data_end - data_start) / 4);
         }
       else
         {

@@ -280,7 +280,8 @@ em_ei_read_document (JsonNode *root, const guint8 *data, gsize size, const EmEiS
           !get_string (json_node_get_object (sensor), where, "units", TRUE, &units, error))
         return NULL;
       em_sample_add_axis (sample, name, units);
-      audio = n_axes == 1 && strcmp (units, "wav") == 0;
+      /* Audio, mono or multi-channel, when every sensor is in "wav" units. */
+      audio = (i == 0 || audio) && strcmp (units, "wav") == 0;
     }
 
   rows = json_node_get_array (values_node);
@@ -409,10 +410,13 @@ em_ei_write_job_init (EmEiWriteJob *job, EmSample *sample, GError **error)
   if (!isfinite (job->interval_ms) || job->interval_ms <= 0)
     return em_ei_fail (error, EM_ERROR_INVALID_ARGUMENT, "sample interval must be > 0 ms");
 
-  job->audio = job->n_axes == 1 &&
-               (em_sample_get_kind (sample) == EM_SENSOR_AUDIO ||
-                (em_sample_get_n_axes (sample) == 1 &&
-                 g_strcmp0 (em_sample_get_axis (sample, 0)->units, "wav") == 0));
+  job->audio = em_sample_get_kind (sample) == EM_SENSOR_AUDIO;
+  for (guint a = 0; !job->audio && a < em_sample_get_n_axes (sample); a++)
+    {
+      if (g_strcmp0 (em_sample_get_axis (sample, a)->units, "wav") != 0)
+        break;
+      job->audio = a + 1 == em_sample_get_n_axes (sample);
+    }
   n = size / sizeof (float);
   job->values = g_new (float, n);
   for (gsize i = 0; i < n; i++)

@@ -330,12 +330,22 @@ em_wav_read (GBytes *bytes, GError **error)
         }
       else if (memcmp (id, "data", 4) == 0 && !have_data)
         {
-          /* espeak-ng and other streaming writers put a fake huge length
-           * here; what is actually in the file is the data. */
+          /* espeak-ng and other streaming writers put a placeholder length
+           * here (0, or a huge value such as 0x7ffff000): then what is in
+           * the file is the data. Any other length the file does not hold
+           * means the file was cut short. */
+          gboolean placeholder = chunk_size == 0 || chunk_size >= 0x7fff0000u;
+          if (chunk_size > avail && !placeholder)
+            {
+              g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
+                           "truncated WAV: data chunk declares %u bytes, the file holds %" G_GSIZE_FORMAT,
+                           (guint) chunk_size, avail);
+              return NULL;
+            }
           pcm = data + pos;
-          pcm_len = MIN ((gsize) chunk_size, avail);
+          pcm_len = placeholder ? avail : MIN ((gsize) chunk_size, avail);
           have_data = TRUE;
-          if (chunk_size > avail)
+          if (placeholder)
             break;
         }
       /* Other chunks (LIST, fact, cue, bext, a second fmt...) are skipped. */
