@@ -104,7 +104,11 @@ em_cli_data_import (int argc, char **argv)
 
   files = em_import_collect ((const char * const *) argv + 2, &error);
   if (files == NULL)
-    return em_cli_fail (error);
+    {
+      /* A missing input is bad input, not a missing sample. */
+      em_cli_fail (error);
+      return EM_EXIT_BAD_INPUT;
+    }
   project = em_cli_open_project (argv[1], &code);
   if (project == NULL)
     return code;

@@ -109,12 +109,15 @@ data_list (int argc, char **argv)
     }
   if (o.json)
     {
-      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
-      JsonArray *array = json_array_sized_new (samples->len);
+      /* One sample at a time: a 100k-row listing never holds the whole document. */
+      printf ("[");
       for (guint i = 0; i < samples->len; i++)
-        json_array_add_element (array, em_cli_sample_to_json (g_ptr_array_index (samples, i)));
-      json_node_take_array (root, array);
-      em_cli_print_json (root);
+        {
+          g_autoptr(JsonNode) node = em_cli_sample_to_json (g_ptr_array_index (samples, i));
+          g_autofree char *text = json_to_string (node, FALSE);
+          printf ("%s\n  %s", i > 0 ? "," : "", text);
+        }
+      printf ("\n]\n");
       goto out;
     }
   printf ("%8s  %-28s %-14s %-9s %-11s %12s %s\n", "ID", "NAME", "LABEL", "CATEGORY", "SENSOR", "LENGTH", "");

@@ -62,5 +62,8 @@ int          em_cli_data_main         (int argc, char **argv);
 int          em_cli_data_import       (int argc, char **argv);
 int          em_cli_data_export       (int argc, char **argv);
 int          em_cli_demo_main         (int argc, char **argv);
+int          em_cli_blocks_main       (int argc, char **argv);
+int          em_cli_impulse_main      (int argc, char **argv);
+int          em_cli_features_main     (int argc, char **argv);
 
 G_END_DECLS

@@ -6,6 +6,9 @@
 static const EmCliCommand groups[] = {
   { "project", "create a project or show what is in it", em_cli_project_main },
   { "data", "import, list, show, edit, split, export samples", em_cli_data_main },
+  { "blocks", "list processing, learning and deployment blocks", em_cli_blocks_main },
+  { "impulse", "design the impulse: input block and processing blocks", em_cli_impulse_main },
+  /*FEATURES*/
   { "demo", "create a bundled demo project, offline", em_cli_demo_main },
   { NULL, NULL, NULL },
 };
