@@ -48,6 +48,22 @@ static const char * const migrations[] = {
   "CREATE INDEX samples_by_hash ON samples (hash);"
   "CREATE INDEX samples_by_label ON samples (label, category);"
   "CREATE INDEX samples_by_category ON samples (category, label);",
+
+  /* 1 -> 2: the feature cache. Keyed by the sample's content hash and a key
+   * of everything that shapes a block's output (plugin, version, params,
+   * input block), so editing one block recomputes only its features. */
+  "CREATE TABLE feature_cache ("
+  "  id INTEGER PRIMARY KEY,"
+  "  block_key TEXT NOT NULL,"
+  "  sample_hash TEXT NOT NULL,"
+  "  n_windows INTEGER NOT NULL CHECK (n_windows >= 0),"
+  "  n_features INTEGER NOT NULL CHECK (n_features > 0),"
+  "  data BLOB NOT NULL,"
+  "  UNIQUE (block_key, sample_hash));"
+  "CREATE TABLE feature_projections ("
+  "  block_key TEXT PRIMARY KEY NOT NULL,"
+  "  method TEXT NOT NULL,"
+  "  data BLOB NOT NULL);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EM_PROJECT_SCHEMA_VERSION);

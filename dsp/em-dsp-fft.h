@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Real FFT. The host build (EM_DSP_USE_KISSFFT) runs kissfft's kiss_fftr on
+ * caller memory; the device build uses Ember's own compact radix-2 real FFT
+ * in this directory. Both give the same results within 1e-5 (a test checks). */
+#ifndef EM_DSP_FFT_H
+#define EM_DSP_FFT_H
+
+#include "em-dsp.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Supported lengths: powers of two from 4 to 8192. */
+#define EM_DSP_FFT_MIN 4
+#define EM_DSP_FFT_MAX 8192
+
+typedef struct em_dsp_rfft em_dsp_rfft;
+
+int    em_dsp_fft_length_ok     (size_t n);
+/* Bytes of plan memory for an n-point real FFT; 0 if n is unsupported. */
+size_t em_dsp_rfft_plan_bytes   (size_t n);
+/* Build a plan in @mem (EM_DSP_ALIGN-aligned, em_dsp_rfft_plan_bytes(n) bytes).
+ * Returns NULL when n is unsupported or the memory is too small. */
+em_dsp_rfft *em_dsp_rfft_init   (size_t n, void *mem, size_t mem_bytes);
+size_t em_dsp_rfft_length       (const em_dsp_rfft *plan);
+/* in: n real values. out: n/2+1 complex values as re,im pairs (n+2 floats).
+ * in and out must not overlap. Not normalized (like numpy.fft.rfft). */
+void   em_dsp_rfft_f32          (const em_dsp_rfft *plan, const float *in, float *out);
+/* |rfft(in)|^2 / n for n/2+1 bins (numpy: abs(rfft(x))**2 / n).
+ * @work: n+2 floats of scratch. */
+void   em_dsp_rfft_power_f32    (const em_dsp_rfft *plan, const float *in, float *power, float *work);
+
+/* Force the portable FFT even in a kissfft build (tests compare the two). */
+em_dsp_rfft *em_dsp_rfft_init_portable (size_t n, void *mem, size_t mem_bytes);
+size_t em_dsp_rfft_plan_bytes_portable (size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EM_DSP_FFT_H */

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ember-plugin.h — the only header an Ember block plugin needs.
+ *
+ * A plugin is a shared object exporting one function:
+ *
+ *     const EmPluginInfo *em_plugin_info (void);
+ *
+ * which returns a constant descriptor whose FIRST field is the ABI version
+ * the plugin was built against. Ember checks that field before touching
+ * anything else, so a plugin built for another ABI is refused cleanly.
+ * Plain C; no GLib types, so a plugin can be written with any toolchain.
+ *
+ * Parameters reach a block as name/value strings that Ember has already
+ * checked against the block's parameter schema (types, ranges, choices);
+ * em_plugin_param_*() below read them.
+ */
+#ifndef EMBER_PLUGIN_H
+#define EMBER_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bump when any struct below changes incompatibly. */
+#define EM_PLUGIN_ABI 1
+
+typedef enum {
+  EM_BLOCK_PROCESSING = 1,
+  EM_BLOCK_LEARNING = 2,
+  EM_BLOCK_DEPLOYMENT = 3,
+} EmBlockKind;
+
+/* Input kinds a processing block accepts (bit mask). */
+#define EM_INPUT_TIME_SERIES (1u << 0)
+#define EM_INPUT_AUDIO       (1u << 1)
+#define EM_INPUT_IMAGE       (1u << 2)
+
+typedef struct {
+  const char *name;
+  const char *value;
+} EmPluginParam;
+
+/* What a processing block will be fed: one window. */
+typedef struct {
+  uint32_t input_kind;    /* one EM_INPUT_* bit */
+  uint32_t n_frames;      /* time series / audio: frames in a window; images: 1 */
+  uint32_t n_axes;        /* time series / audio: axes; images: channels (3 = RGB) */
+  uint32_t width, height; /* images only */
+  double   frequency_hz;  /* time series / audio; 0 for images */
+} EmSignalInfo;
+
+/* One window of data.
+ * Time series / audio: n_frames × n_axes floats, interleaved by frame, raw
+ *   values as recorded (audio in [-1, 1) is scaled back to 16-bit range
+ *   ×32768, as Edge Impulse's blocks expect).
+ * Images: height × width × 3 floats, RGB, 0..255, row-major (HWC). */
+typedef struct {
+  EmSignalInfo info;
+  const float *data;
+} EmSignal;
+
+/* Output shape: rows × cols features (cols = 1 for flat feature vectors). */
+typedef struct {
+  uint32_t rows;
+  uint32_t cols;
+} EmFeatureShape;
+
+/* Processing block operations. Return 0 on success, negative on error with a
+ * one-line reason written to err (err_len bytes, always NUL-terminated). */
+typedef struct {
+  /* Check the parameters for this input, compute the output shape and build
+   * a state (scratch memory included) that run() uses without allocating.
+   * One state per thread. */
+  int  (*init)     (const EmPluginParam *params, size_t n_params, const EmSignalInfo *input,
+                    void **state, EmFeatureShape *out_shape, char *err, size_t err_len);
+  /* Features of one window into out (rows × cols floats). */
+  int  (*run)      (void *state, const EmSignal *signal, float *out, char *err, size_t err_len);
+  void (*free)     (void *state);
+  /* Optional: multiply-adds per window and scratch bytes the device needs. */
+  int  (*cost)     (void *state, uint64_t *macs, uint64_t *scratch_bytes);
+  /* Optional: suggest parameters from example windows; writes "name=value"
+   * lines to out (out_len bytes). */
+  int  (*autotune) (const EmPluginParam *params, size_t n_params, const EmSignal *examples,
+                    size_t n_examples, char *out, size_t out_len, char *err, size_t err_len);
+  void *reserved[8];
+} EmProcessingOps;
+
+typedef struct {
+  const char  *id;            /* stable, lower-case: "mfcc" */
+  EmBlockKind  kind;
+  const char  *name;          /* "MFCC" */
+  const char  *description;   /* one or two sentences for the block palette */
+  uint32_t     version;       /* implementation version (changes invalidate cached features) */
+  /* Parameter schema, JSON: [{"name", "type": "int"|"float"|"bool"|"enum"|"string",
+   * "default", "min", "max", "values": [...] (enum), "label", "help", "units"}] */
+  const char  *params_schema;
+  uint32_t     input_kinds;   /* EM_INPUT_* mask */
+  const void  *ops;           /* EmProcessingOps for EM_BLOCK_PROCESSING */
+  void        *reserved[8];
+} EmBlockInfo;
+
+typedef struct {
+  uint32_t           abi_version; /* EM_PLUGIN_ABI: must stay first */
+  uint32_t           struct_size; /* sizeof (EmPluginInfo) */
+  const char        *name;
+  const char        *version;
+  uint32_t           n_blocks;
+  const EmBlockInfo *blocks;
+  void              *reserved[8];
+} EmPluginInfo;
+
+#define EM_PLUGIN_SYMBOL "em_plugin_info"
+
+#if defined(_WIN32)
+#define EM_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define EM_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+
+typedef const EmPluginInfo *(*EmPluginInfoFunc) (void);
+
+/* --- reading parameters ------------------------------------------------ */
+
+static inline const char *
+em_plugin_param_string (const EmPluginParam *params, size_t n, const char *name, const char *fallback)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (params[i].name, name) == 0)
+      return params[i].value;
+  return fallback;
+}
+
+/* Numbers always use '.' as the decimal point, whatever the locale. */
+static inline double
+em_plugin_param_double (const EmPluginParam *params, size_t n, const char *name, double fallback)
+{
+  const char *v = em_plugin_param_string (params, n, name, NULL);
+  double value = 0, scale = 1, sign = 1;
+  int exp_sign = 1, exponent = 0, seen = 0;
+
+  if (v == NULL)
+    return fallback;
+  if (*v == '-' || *v == '+')
+    sign = *v++ == '-' ? -1 : 1;
+  for (; *v >= '0' && *v <= '9'; v++, seen = 1)
+    value = value * 10 + (*v - '0');
+  if (*v == '.')
+    for (v++; *v >= '0' && *v <= '9'; v++, seen = 1)
+      value += (*v - '0') * (scale /= 10);
+  if (seen && (*v == 'e' || *v == 'E'))
+    {
+      v++;
+      if (*v == '-' || *v == '+')
+        exp_sign = *v++ == '-' ? -1 : 1;
+      for (; *v >= '0' && *v <= '9'; v++)
+        exponent = exponent * 10 + (*v - '0');
+      while (exponent-- > 0)
+        value = exp_sign > 0 ? value * 10 : value / 10;
+    }
+  return seen ? sign * value : fallback;
+}
+
+static inline long
+em_plugin_param_int (const EmPluginParam *params, size_t n, const char *name, long fallback)
+{
+  const char *v = em_plugin_param_string (params, n, name, NULL);
+  return v != NULL ? strtol (v, NULL, 10) : fallback;
+}
+
+static inline int
+em_plugin_param_bool (const EmPluginParam *params, size_t n, const char *name, int fallback)
+{
+  const char *v = em_plugin_param_string (params, n, name, NULL);
+  if (v == NULL)
+    return fallback;
+  return strcmp (v, "true") == 0 || strcmp (v, "1") == 0 || strcmp (v, "yes") == 0;
+}
+
+/* Write a one-line message into err. */
+static inline int
+em_plugin_error (char *err, size_t err_len, int status, const char *message)
+{
+  if (err != NULL && err_len > 0)
+    {
+      size_t n = strlen (message);
+      if (n >= err_len)
+        n = err_len - 1;
+      memcpy (err, message, n);
+      err[n] = '\0';
+    }
+  return status < 0 ? status : -1;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EMBER_PLUGIN_H */
