@@ -124,6 +124,9 @@ typedef struct {
 
 typedef const EmPluginInfo *(*EmPluginInfoFunc) (void);
 
+/* The one symbol a plugin exports. */
+EM_PLUGIN_EXPORT const EmPluginInfo *em_plugin_info (void);
+
 /* --- reading parameters ------------------------------------------------ */
 
 static inline const char *
