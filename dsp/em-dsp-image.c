@@ -126,7 +126,8 @@ em_dsp_image_resize_u8 (const em_dsp_image_params *p, const uint8_t *src,
     return rc;
   ax = (int) p->crop_anchor % 3;
   ay = (int) p->crop_anchor / 3;
-  /* Compare aspect ratios exactly: src_w/src_h vs dw/dh. */
+  /* Aspect ratios are compared in integers (src_w·dh vs dw·src_h) so equal
+   * ratios never depend on rounding. */
   switch (p->resize_mode)
     {
     case EM_DSP_RESIZE_NONE:

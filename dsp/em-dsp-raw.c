@@ -39,8 +39,8 @@ em_dsp_raw_f32 (const em_dsp_raw_params *p, const float *in, size_t n_frames,
 
   if (rc != EM_DSP_OK)
     return rc;
-  /* Raw passes NaN through like Studio would, but a device model fed NaN
-   * gives garbage silently; refuse it as every other block does. */
+  /* Studio would pass NaN through, but a model fed NaN fails silently:
+   * refuse it here as every other block does. */
   for (i = 0; i < n; i++)
     if (!isfinite (in[i]))
       return EM_DSP_ERR_NOT_FINITE;

@@ -3,9 +3,11 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "em-dsp-fft.h"
 #include "em-dsp-stats.h"
+#include "em-dsp-wavelet.h"
 
 /* The LF set is computed on the signal decimated by this much more. */
 #define LF_RATIO 10
@@ -23,7 +25,24 @@ em_dsp_spectral_params_default (em_dsp_spectral_params *p)
   p->do_log = 1;
   p->do_fft_overlap = 1;
   p->wavelet_level = 1;
+  memset (p->wavelet, 0, sizeof p->wavelet);
+  memcpy (p->wavelet, "db4", 3);
   p->extra_low_freq = 0;
+}
+
+static int
+is_wavelet (const em_dsp_spectral_params *p)
+{
+  return p->analysis_type == EM_DSP_SPECTRAL_WAVELET;
+}
+
+/* The wavelet index, or −1 (also when the name is not NUL-terminated). */
+static int
+wavelet_index_of (const em_dsp_spectral_params *p)
+{
+  if (memchr (p->wavelet, '\0', sizeof p->wavelet) == NULL)
+    return -1;
+  return em_dsp_wavelet_find (p->wavelet);
 }
 
 static size_t
@@ -65,6 +84,8 @@ em_dsp_spectral_axis_features (const em_dsp_spectral_params *p, float fs, int lo
   size_t start, stop;
   double f = (double) fs / (double) p->input_decimation_ratio;
 
+  if (is_wavelet (p))
+    return low_freq ? 0 : EM_DSP_WAVELET_FEATURES * (size_t) (p->wavelet_level + 1);
   if (low_freq && !p->extra_low_freq)
     return 0;
   if (low_freq)
@@ -94,12 +115,15 @@ em_dsp_spectral_check (const em_dsp_spectral_params *p, float fs,
     FAIL (EM_DSP_ERR_PARAM, "the input must have at least one axis");
   if (!isfinite (p->scale_axes))
     FAIL (EM_DSP_ERR_PARAM, "scale_axes must be a finite number");
-  if (p->analysis_type == EM_DSP_SPECTRAL_WAVELET)
-    FAIL (EM_DSP_ERR_PARAM, "wavelet analysis is not supported yet: use analysis_type FFT");
-  if (p->analysis_type != EM_DSP_SPECTRAL_FFT)
+  if (p->analysis_type != EM_DSP_SPECTRAL_FFT && !is_wavelet (p))
     FAIL (EM_DSP_ERR_PARAM, "analysis_type must be FFT or Wavelet");
-  if (p->fft_length < 0 || !em_dsp_fft_length_ok ((size_t) p->fft_length))
+  if (!is_wavelet (p) && (p->fft_length < 0 || !em_dsp_fft_length_ok ((size_t) p->fft_length)))
     FAIL (EM_DSP_ERR_FFT_LENGTH, "fft_length must be a power of two between 4 and 8192");
+  if (is_wavelet (p) && wavelet_index_of (p) < 0)
+    FAIL (EM_DSP_ERR_PARAM, "wavelet is not a known wavelet name (haar, db2-db10, sym2-sym10, "
+                            "coif1-coif3, biorN.M, rbioN.M)");
+  if (is_wavelet (p) && (p->wavelet_level < 1 || p->wavelet_level > 20))
+    FAIL (EM_DSP_ERR_PARAM, "wavelet_level must be 1 to 20");
   if (!em_dsp_decimate_ratio_ok (p->input_decimation_ratio))
     FAIL (EM_DSP_ERR_PARAM, "input_decimation_ratio must be 1, 3, 10, 30, 100 or 1000");
   if (p->filter_type != EM_DSP_FILTER_NONE && p->filter_type != EM_DSP_FILTER_LOW
@@ -127,10 +151,13 @@ em_dsp_spectral_check (const em_dsp_spectral_params *p, float fs,
   if (n_frames == 0)
     FAIL (EM_DSP_ERR_SHAPE, "the window is empty");
   n_eff = em_dsp_decimate_length (n_frames, p->input_decimation_ratio);
-  if (n_eff < (size_t) p->fft_length / 2)
+  if (is_wavelet (p) && em_dsp_wavelet_max_level (n_eff) < p->wavelet_level)
+    FAIL (EM_DSP_ERR_SHAPE,
+          "the window is too short for wavelet_level: after decimation it needs 32·2^level samples");
+  if (!is_wavelet (p) && n_eff < (size_t) p->fft_length / 2)
     FAIL (EM_DSP_ERR_SHAPE,
           "the window is too short: after decimation it needs at least fft_length/2 samples");
-  if (p->extra_low_freq && n_eff < LF_RATIO * ((size_t) p->fft_length / 2))
+  if (!is_wavelet (p) && p->extra_low_freq && n_eff < LF_RATIO * ((size_t) p->fft_length / 2))
     FAIL (EM_DSP_ERR_SHAPE,
           "the window is too short for extra_low_freq: after decimation it needs 10·fft_length/2 samples");
 
@@ -142,28 +169,35 @@ em_dsp_spectral_check (const em_dsp_spectral_params *p, float fs,
 
 /* Scratch regions, each EM_DSP_ALIGN-aligned. */
 typedef struct {
-  size_t plan, sig, lf, seg, work, spec, total;
+  size_t plan, sig, lf, seg, work, spec, wav, total;
 } layout;
 
 static void
 make_layout (const em_dsp_spectral_params *p, size_t n_frames, layout *l)
 {
-  size_t nfft = (size_t) p->fft_length;
+  size_t nfft = is_wavelet (p) ? 0 : (size_t) p->fft_length;
   size_t o = 0;
 
   l->plan = o;
-  o += round_up (em_dsp_rfft_plan_bytes (nfft));
+  if (nfft)
+    o += round_up (em_dsp_rfft_plan_bytes (nfft));
   l->sig = o;
   o += round_up (n_frames * sizeof (float));
+  l->wav = o;
+  if (is_wavelet (p))
+    o += round_up (em_dsp_wavelet_scratch_floats (n_frames, wavelet_index_of (p)) * sizeof (float));
   l->lf = o;
-  if (p->extra_low_freq)
+  if (nfft && p->extra_low_freq)
     o += round_up ((n_frames / LF_RATIO + 1) * sizeof (float));
   l->seg = o;
-  o += round_up (nfft * sizeof (float));
+  if (nfft)
+    o += round_up (nfft * sizeof (float));
   l->work = o;
-  o += round_up ((nfft + 2) * sizeof (float));
+  if (nfft)
+    o += round_up ((nfft + 2) * sizeof (float));
   l->spec = o;
-  o += round_up ((nfft / 2 + 1) * sizeof (float)) * 2;  /* power + max-hold */
+  if (nfft)
+    o += round_up ((nfft / 2 + 1) * sizeof (float)) * 2;  /* power + max-hold */
   l->total = o;
 }
 
@@ -171,7 +205,8 @@ size_t
 em_dsp_spectral_scratch_bytes (const em_dsp_spectral_params *p, size_t n_frames)
 {
   layout l;
-  if (p->fft_length < 0 || !em_dsp_fft_length_ok ((size_t) p->fft_length))
+  if (is_wavelet (p) ? wavelet_index_of (p) < 0
+                     : (p->fft_length < 0 || !em_dsp_fft_length_ok ((size_t) p->fft_length)))
     return 0;
   make_layout (p, n_frames, &l);
   return l.total;
@@ -267,13 +302,18 @@ em_dsp_spectral_f32 (const em_dsp_spectral_params *p, float fs,
     if (!isfinite (in[i]))
       return EM_DSP_ERR_NOT_FINITE;
 
-  ctx.plan = em_dsp_rfft_init ((size_t) p->fft_length, mem + l.plan, l.sig - l.plan);
-  if (ctx.plan == NULL)
-    return EM_DSP_ERR_SCRATCH;
-  ctx.seg = (float *) (void *) (mem + l.seg);
-  ctx.work = (float *) (void *) (mem + l.work);
-  ctx.power = (float *) (void *) (mem + l.spec);
-  ctx.spec = ctx.power + round_up (((size_t) p->fft_length / 2 + 1) * sizeof (float)) / sizeof (float);
+  memset (&ctx, 0, sizeof ctx);
+  if (!is_wavelet (p))
+    {
+      ctx.plan = em_dsp_rfft_init ((size_t) p->fft_length, mem + l.plan, l.sig - l.plan);
+      if (ctx.plan == NULL)
+        return EM_DSP_ERR_SCRATCH;
+      ctx.seg = (float *) (void *) (mem + l.seg);
+      ctx.work = (float *) (void *) (mem + l.work);
+      ctx.power = (float *) (void *) (mem + l.spec);
+      ctx.spec = ctx.power
+                 + round_up (((size_t) p->fft_length / 2 + 1) * sizeof (float)) / sizeof (float);
+    }
   sig = (float *) (void *) (mem + l.sig);
   lf = (float *) (void *) (mem + l.lf);
 
@@ -293,6 +333,18 @@ em_dsp_spectral_f32 (const em_dsp_spectral_params *p, float fs,
         sig[i] = in[i * n_axes + a] * p->scale_axes;
       em_dsp_decimate_f32 (sig, n_frames, 1, p->input_decimation_ratio, sig);
       em_dsp_butter_f32 (&filt, sig, n_eff, 1);
+      if (is_wavelet (p))
+        {
+          float mean = em_dsp_mean_f32 (sig, n_eff, 1);
+          for (i = 0; i < n_eff; i++)
+            sig[i] -= mean;
+          rc = em_dsp_wavelet_features_f32 (sig, n_eff, wavelet_index_of (p), p->wavelet_level,
+                                            out + a * per_axis, (float *) (void *) (mem + l.wav),
+                                            (l.lf - l.wav) / sizeof (float));
+          if (rc != EM_DSP_OK)
+            return rc;
+          continue;
+        }
       /* The LF branch starts from the filtered signal, before axis_features
        * removes the mean in place. */
       if (p->extra_low_freq)
@@ -342,6 +394,12 @@ em_dsp_spectral_feature_name (const em_dsp_spectral_params *p, float fs,
     {
       snprintf (axis_buf, sizeof axis_buf, "axis%u", (unsigned) axis);
       axis_name = axis_buf;
+    }
+  if (is_wavelet (p))
+    {
+      snprintf (buf, buf_len, "%s L%u-%s", axis_name, (unsigned) (j / EM_DSP_WAVELET_FEATURES),
+                em_dsp_wavelet_feature_name (j % EM_DSP_WAVELET_FEATURES));
+      return EM_DSP_OK;
     }
   if (j < 5)
     {

@@ -22,7 +22,11 @@
  * Bins (DC is never included), with bin = min(cutoff, fs/2)·fft_length/fs:
  *   none: [1, fft_length/2+1); low: [1, (int)(bin+0.5)+1);
  *   high: [max(1, (int)(bin−0.5)+1), fft_length/2+1).
- * filter_order 0 with filter_type low/high masks the bins without filtering. */
+ * filter_order 0 with filter_type low/high masks the bins without filtering.
+ *
+ * Wavelet analysis replaces the features after the mean removal with
+ * em_dsp_wavelet_features_f32(): 14·(wavelet_level+1) per axis, axis-major;
+ * fft_length and extra_low_freq are then ignored. */
 #ifndef EM_DSP_SPECTRAL_H
 #define EM_DSP_SPECTRAL_H
 
@@ -35,7 +39,7 @@ extern "C" {
 
 typedef enum {
   EM_DSP_SPECTRAL_FFT = 0,
-  EM_DSP_SPECTRAL_WAVELET = 1,  /* not implemented: EM_DSP_ERR_PARAM */
+  EM_DSP_SPECTRAL_WAVELET = 1,  /* see em-dsp-wavelet.h */
 } em_dsp_spectral_analysis;
 
 /* Edge Impulse's parameter names in snake_case; defaults in brackets. */
@@ -49,8 +53,9 @@ typedef struct {
   int fft_length;                        /* [16] power of two, 4 … 8192 */
   int do_log;                            /* [1] log10 of the bins */
   int do_fft_overlap;                    /* [1] 50 % overlapping segments */
-  int wavelet_level;                     /* [1] wavelet only (unused) */
-  int extra_low_freq;                    /* [0] append features at fs/10 */
+  int wavelet_level;                     /* [1] Wavelet: 1 … int(log2(n/32)) */
+  char wavelet[16];                      /* ["db4"] Wavelet: a PyWavelets name */
+  int extra_low_freq;                    /* [0] FFT only: append features at fs/10 */
 } em_dsp_spectral_params;
 
 void em_dsp_spectral_params_default (em_dsp_spectral_params *p);
@@ -61,10 +66,10 @@ void em_dsp_spectral_params_default (em_dsp_spectral_params *p);
  * Errors: EM_DSP_ERR_FFT_LENGTH (fft_length not a power of two in 4…8192);
  * EM_DSP_ERR_PARAM (fs ≤ 0, no axes, scale not finite, bad ratio, filter
  * type, odd or out-of-range order, cutoff ≤ 0 or ≥ Nyquist after
- * decimation, wavelet analysis); EM_DSP_ERR_UNSTABLE (filter design
- * unstable in float); EM_DSP_ERR_SHAPE (after decimation fewer than
- * fft_length/2 samples, or with extra_low_freq fewer than
- * 10·fft_length/2). */
+ * decimation, unknown wavelet, wavelet_level < 1); EM_DSP_ERR_UNSTABLE
+ * (filter design unstable in float); EM_DSP_ERR_SHAPE (after decimation:
+ * FFT with fewer than fft_length/2 samples, or with extra_low_freq fewer
+ * than 10·fft_length/2; Wavelet with fewer than 32·2^wavelet_level). */
 int    em_dsp_spectral_check (const em_dsp_spectral_params *p, float fs,
                               size_t n_frames, size_t n_axes,
                               size_t *n_features, const char **reason);
@@ -87,7 +92,8 @@ int    em_dsp_spectral_f32 (const em_dsp_spectral_params *p, float fs,
 
 /* A label for feature i (0 ≤ i < n_features) in Studio's style, e.g.
  * "accX Spectral Kurtosis", "accX Spectral Power 1.95 - 5.86 Hz", with
- * " LF" appended to low-frequency features; axis_names may be NULL
+ * " LF" appended to low-frequency features, or "accX L0-entropy" for
+ * wavelet features (L0 is cA_level, Li is cD_(level+1−i)); axis_names may be NULL
  * ("axis0", …). Returns EM_DSP_OK or EM_DSP_ERR_PARAM. */
 int    em_dsp_spectral_feature_name (const em_dsp_spectral_params *p, float fs,
                                      size_t n_axes, const char *const *axis_names,

@@ -20,7 +20,7 @@ em_dsp_mean_f32 (const float *x, size_t n, size_t stride)
   if (n == 0)
     return 0.0f;
   for (i = 0; i < n; i++)
-    s += x[i * stride];
+    s += (em_dsp_acc_t) x[i * stride];
   return (float) (s / (em_dsp_acc_t) n);
 }
 
@@ -76,7 +76,7 @@ em_dsp_moments_f32 (const float *x, size_t n, size_t stride, em_dsp_moments *out
   if (n > 0)
     {
       for (i = 0; i < n; i++)
-        mean += x[i * stride];
+        mean += (em_dsp_acc_t) x[i * stride];
       mean /= (em_dsp_acc_t) n;
       /* A second pass about the mean, not Σx² − nμ², which cancels badly. */
       for (i = 0; i < n; i++)
@@ -109,7 +109,7 @@ em_dsp_moments_skew (const em_dsp_moments *m)
 {
   if (variance_is_zero (m))
     return 0.0f;
-  return (float) (m->m3 / (m->m2 * sqrt ((double) m->m2)));
+  return (float) (m->m3 / (m->m2 * (em_dsp_acc_t) sqrt ((double) m->m2)));
 }
 
 float
@@ -117,7 +117,7 @@ em_dsp_moments_kurtosis (const em_dsp_moments *m)
 {
   if (variance_is_zero (m))
     return 0.0f;
-  return (float) (m->m4 / (m->m2 * m->m2) - 3.0);
+  return (float) (m->m4 / (m->m2 * m->m2) - (em_dsp_acc_t) 3);
 }
 
 float

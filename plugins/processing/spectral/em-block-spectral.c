@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* "Spectral analysis": per-axis statistics and a max-hold power spectrum. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "em-block-util.h"
 #include "em-dsp-fft.h"
@@ -22,9 +23,12 @@ parse (const EmPluginParam *params, size_t n, em_dsp_spectral_params *p, char *e
   p->do_log = em_plugin_param_bool (params, n, "do_log", 1);
   p->do_fft_overlap = em_plugin_param_bool (params, n, "do_fft_overlap", 1);
   p->extra_low_freq = em_plugin_param_bool (params, n, "extra_low_freq", 0);
-  if (strcmp (em_plugin_param_string (params, n, "analysis_type", "FFT"), "FFT") != 0)
-    return em_block_fail (err, err_len, "spectral", EM_DSP_ERR_PARAM,
-                          "wavelet analysis is not available yet; use analysis_type FFT");
+  p->analysis_type = strcmp (em_plugin_param_string (params, n, "analysis_type", "FFT"), "Wavelet") == 0
+                   ? EM_DSP_SPECTRAL_WAVELET : EM_DSP_SPECTRAL_FFT;
+  p->wavelet_level = (int) em_plugin_param_int (params, n, "wavelet_level", 1);
+  snprintf (p->wavelet, sizeof p->wavelet, "%s", em_plugin_param_string (params, n, "wavelet", "db4"));
+  (void) err;
+  (void) err_len;
   return 0;
 }
 
@@ -153,11 +157,14 @@ static const EmBlockInfo blocks[] = { {
     "  \"units\": \"Hz\", \"label\": \"Cut-off frequency\"},"
     " {\"name\": \"filter_order\", \"type\": \"int\", \"default\": 6, \"min\": 0, \"max\": 8,"
     "  \"label\": \"Filter order\", \"help\": \"Even: 2, 4, 6 or 8; 0 masks FFT bins only\"},"
-    " {\"name\": \"analysis_type\", \"type\": \"enum\", \"default\": \"FFT\", \"values\": [\"FFT\"], \"label\": \"Analysis\"},"
+    " {\"name\": \"analysis_type\", \"type\": \"enum\", \"default\": \"FFT\", \"values\": [\"FFT\", \"Wavelet\"], \"label\": \"Analysis\"},"
     " {\"name\": \"fft_length\", \"type\": \"int\", \"default\": 16, \"min\": 4, \"max\": 8192,"
     "  \"label\": \"FFT length\", \"help\": \"A power of two\"},"
     " {\"name\": \"do_log\", \"type\": \"bool\", \"default\": true, \"label\": \"Take log of spectrum\"},"
     " {\"name\": \"do_fft_overlap\", \"type\": \"bool\", \"default\": true, \"label\": \"Overlap FFT frames\"},"
+    " {\"name\": \"wavelet_level\", \"type\": \"int\", \"default\": 1, \"min\": 1, \"max\": 7, \"label\": \"Wavelet decomposition level\"},"
+    " {\"name\": \"wavelet\", \"type\": \"string\", \"default\": \"db4\", \"label\": \"Wavelet\","
+    "  \"help\": \"A PyWavelets name: haar, db2 … db10, sym2 … sym10, coif1 … coif3, bior…, rbio…\"},"
     " {\"name\": \"extra_low_freq\", \"type\": \"bool\", \"default\": false, \"label\": \"Improve low frequency resolution\"}]",
   .input_kinds = EM_INPUT_TIME_SERIES | EM_INPUT_AUDIO,
   .ops = &ops,

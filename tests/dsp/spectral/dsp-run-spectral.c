@@ -2,7 +2,7 @@
 /* dsp-run-spectral: runs one of dsp/'s spectral-group blocks on a raw
  * float32 file so Python tests can compare it with numpy/scipy references.
  *
- *   dsp-run-spectral [--bench N] BLOCK [key=value …] FILE|-
+ *   dsp-run-spectral [--bench N | --names] BLOCK [key=value …] FILE|-
  *
  * BLOCK: spectral, flatten, raw, image, filter, decimate, fft.
  * Common keys: fs (Hz), axes (interleaved axes in FILE). Block keys are the
@@ -10,7 +10,8 @@
  * width, height, then one 0xRRGGBB value per pixel.
  * Features go to stdout as native float32; on error a message goes to
  * stderr and the exit status is 1. --bench N times N calls instead and
- * prints microseconds per call. */
+ * prints microseconds per call; --names prints the spectral block's feature
+ * labels, one per line, instead of the features. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +263,12 @@ setup (job *j, size_t n_in)
       p->do_log = get_bool ("do_log", p->do_log);
       p->do_fft_overlap = get_bool ("do_fft_overlap", p->do_fft_overlap);
       p->wavelet_level = (int) get_num ("wavelet_level", p->wavelet_level);
+      if (get ("wavelet"))
+        {
+          /* Too long a name is passed cut short; the check then refuses it. */
+          strncpy (p->wavelet, get ("wavelet"), sizeof p->wavelet - 1);
+          p->wavelet[sizeof p->wavelet - 1] = '\0';
+        }
       p->extra_low_freq = get_bool ("extra_low_freq", p->extra_low_freq);
       rc = em_dsp_spectral_check (p, j->fs, j->frames, j->axes, &j->n_out, &reason);
       j->scratch_bytes = em_dsp_spectral_scratch_bytes (p, j->frames);
@@ -351,25 +358,33 @@ setup (job *j, size_t n_in)
     die (j->block, rc, reason);
 }
 
+/* Static so every buffer stays reachable until exit: the runner never frees
+ * (it is a one-shot process) and LeakSanitizer then stays quiet. */
+static job j;
+
 int
 main (int argc, char **argv)
 {
-  job j;
   const char *path = NULL;
   long bench = 0;
+  int names = 0;
   size_t n_in;
   float *in;
   int argi = 1, i, rc;
 
-  memset (&j, 0, sizeof j);
   if (argi + 1 < argc && strcmp (argv[argi], "--bench") == 0)
     {
       bench = strtol (argv[argi + 1], NULL, 10);
       argi += 2;
     }
+  else if (argi < argc && strcmp (argv[argi], "--names") == 0)
+    {
+      names = 1;
+      argi++;
+    }
   if (argi >= argc)
     {
-      fprintf (stderr, "usage: %s [--bench N] BLOCK [key=value …] FILE|-\n", argv[0]);
+      fprintf (stderr, "usage: %s [--bench N | --names] BLOCK [key=value …] FILE|-\n", argv[0]);
       return 1;
     }
   j.block = argv[argi++];
@@ -421,6 +436,22 @@ main (int argc, char **argv)
         run_once (&j);
       t1 = now_us ();
       printf ("%.4f\n", (t1 - t0) / (double) bench);
+      return 0;
+    }
+
+  if (names)
+    {
+      size_t k;
+      char label[128];
+      if (strcmp (j.block, "spectral") != 0)
+        die ("--names works for the spectral block only", 0, NULL);
+      for (k = 0; k < j.n_out; k++)
+        {
+          rc = em_dsp_spectral_feature_name (&j.sp, j.fs, j.axes, NULL, k, label, sizeof label);
+          if (rc != EM_DSP_OK)
+            die ("feature name", rc, NULL);
+          printf ("%s\n", label);
+        }
       return 0;
     }
 
