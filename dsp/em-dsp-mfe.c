@@ -1,3 +1,192 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* placeholder: being written */
-typedef int em_dsp_placeholder_mfe;
+/* MFE v4; see em-dsp-mfe.h and DSP-REFERENCE §1.3. */
+#include "em-dsp-mfe.h"
+
+#include <math.h>
+
+#include "em-dsp-fft.h"
+#include "em-dsp-speech.h"
+
+void
+em_dsp_mfe_params_default (em_dsp_mfe_params *p)
+{
+  p->frame_length = 0.02;
+  p->frame_stride = 0.01;
+  p->num_filters = 40;
+  p->fft_length = 256;
+  p->low_frequency = 0.0;
+  p->high_frequency = 0.0;
+  p->noise_floor_db = -52.0;
+  p->quantize = 1;
+}
+
+static int
+fail (const char **reason, const char *why, int status)
+{
+  if (reason != NULL)
+    *reason = why;
+  return status;
+}
+
+static int
+check (const em_dsp_mfe_params *p, double fs, size_t n_samples,
+       em_dsp_frames *frames, const char **reason)
+{
+  int status;
+  const char *why = NULL;
+
+  if (reason != NULL)
+    *reason = NULL;
+  if (!(fs > 0.0) || !isfinite (fs))
+    return fail (reason, "the sampling frequency must be a positive number", EM_DSP_ERR_PARAM);
+  if (p->fft_length < 0 || !em_dsp_fft_length_ok ((size_t) p->fft_length))
+    return fail (reason, "fft_length must be a power of two from 4 to 8192",
+                 EM_DSP_ERR_FFT_LENGTH);
+  if (p->num_filters < 1 || p->num_filters > 4096)
+    return fail (reason, "num_filters must be between 1 and 4096", EM_DSP_ERR_PARAM);
+  if (!isfinite (p->noise_floor_db) || p->noise_floor_db == 12.0)
+    return fail (reason, "noise_floor_db must be a finite number other than 12",
+                 EM_DSP_ERR_PARAM);
+
+  status = em_dsp_speech_frames (fs, n_samples, p->frame_length, p->frame_stride, frames);
+  if (status != EM_DSP_OK)
+    return fail (reason, em_dsp_speech_frames_reason (status, frames), status);
+
+  status = em_dsp_mel_points ((size_t) p->num_filters, (size_t) p->fft_length, fs,
+                              p->low_frequency, p->high_frequency, NULL, &why);
+  if (status != EM_DSP_OK)
+    return fail (reason, why, status);
+  return EM_DSP_OK;
+}
+
+int
+em_dsp_mfe_check (const em_dsp_mfe_params *p, double fs, size_t n_samples,
+                  const char **reason)
+{
+  em_dsp_frames frames;
+  return check (p, fs, n_samples, &frames, reason);
+}
+
+int
+em_dsp_mfe_shape (const em_dsp_mfe_params *p, double fs, size_t n_samples,
+                  size_t *rows, size_t *cols)
+{
+  em_dsp_frames frames;
+  int status = check (p, fs, n_samples, &frames, NULL);
+
+  *rows = status == EM_DSP_OK ? frames.count : 0;
+  *cols = status == EM_DSP_OK ? (size_t) p->num_filters : 0;
+  return status;
+}
+
+typedef struct {
+  void *plan;
+  void *filterbank;
+  float *frame;      /* fft_length */
+  float *work;       /* fft_length + 2 */
+  float *power;      /* fft_length/2 + 1 */
+  size_t plan_bytes, filterbank_bytes;
+  size_t total;
+} layout;
+
+static void *
+take (unsigned char *base, size_t *used, size_t bytes)
+{
+  void *r = base != NULL ? base + *used : NULL;
+  *used += (bytes + (EM_DSP_ALIGN - 1)) & ~(size_t) (EM_DSP_ALIGN - 1);
+  return r;
+}
+
+static void
+plan_layout (const em_dsp_mfe_params *p, unsigned char *base, layout *l)
+{
+  size_t n = (size_t) p->fft_length, used = 0;
+
+  l->plan_bytes = em_dsp_rfft_plan_bytes (n);
+  l->filterbank_bytes = em_dsp_mel_filterbank_bytes ((size_t) p->num_filters, n);
+  l->plan = take (base, &used, l->plan_bytes);
+  l->filterbank = take (base, &used, l->filterbank_bytes);
+  l->frame = take (base, &used, n * sizeof (float));
+  l->work = take (base, &used, (n + 2) * sizeof (float));
+  l->power = take (base, &used, (n / 2 + 1) * sizeof (float));
+  l->total = used;
+}
+
+size_t
+em_dsp_mfe_scratch_bytes (const em_dsp_mfe_params *p, double fs, size_t n_samples)
+{
+  em_dsp_frames frames;
+  layout l;
+
+  if (check (p, fs, n_samples, &frames, NULL) != EM_DSP_OK)
+    return 0;
+  plan_layout (p, NULL, &l);
+  return l.total;
+}
+
+int
+em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
+                size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+{
+  em_dsp_frames frames;
+  em_dsp_mel_filterbank fb;
+  em_dsp_preemphasis pre;
+  em_dsp_rfft *plan;
+  layout l;
+  size_t nf, r, k;
+  float nf_db, inv_range;
+  int status;
+
+  status = check (p, fs, n_samples, &frames, NULL);
+  if (status != EM_DSP_OK)
+    return status;
+  if (!em_dsp_all_finite_f32 (in, n_samples))
+    return EM_DSP_ERR_NOT_FINITE;
+
+  plan_layout (p, NULL, &l);
+  if (scratch == NULL || ((size_t) scratch & (EM_DSP_ALIGN - 1)) != 0
+      || scratch_bytes < l.total)
+    return EM_DSP_ERR_SCRATCH;
+  plan_layout (p, scratch, &l);
+
+  nf = (size_t) p->num_filters;
+  plan = em_dsp_rfft_init ((size_t) p->fft_length, l.plan, l.plan_bytes);
+  if (plan == NULL)
+    return EM_DSP_ERR_SCRATCH;
+  status = em_dsp_mel_filterbank_init (&fb, nf, (size_t) p->fft_length, fs, p->low_frequency,
+                                       p->high_frequency, l.filterbank, l.filterbank_bytes);
+  if (status != EM_DSP_OK)
+    return status;
+
+  /* v3+ scales int16 audio to ±1 and pre-emphasises with fixed values. */
+  pre.scale = 1.0f / 32768.0f;
+  pre.cof = 0.98f;
+  pre.shift = 1;
+  nf_db = (float) p->noise_floor_db;
+  inv_range = 1.0f / (12.0f - nf_db);
+
+  for (r = 0; r < frames.count; r++)
+    {
+      float *row = out + r * nf;
+
+      em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, &pre,
+                              l.power, l.frame, l.work);
+      em_dsp_mel_filterbank_apply_f32 (&fb, l.power, row);
+      em_dsp_zero_handling_f32 (row, nf);
+      for (k = 0; k < nf; k++)
+        {
+          float v = row[k] < 1e-30f ? 1e-30f : row[k];
+          float y = (10.0f * log10f (v) - nf_db) * inv_range;
+          y = y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
+          if (p->quantize)
+            {
+              /* The SDK's roundf and clamp; see the header for Python's
+               * uint8 wrap at the top code. */
+              y = roundf (y * 256.0f) / 256.0f;
+              y = y > 1.0f ? 1.0f : y;
+            }
+          row[k] = y;
+        }
+    }
+  return EM_DSP_OK;
+}

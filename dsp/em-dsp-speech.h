@@ -48,6 +48,10 @@ typedef struct {
 int em_dsp_speech_frames (double fs, size_t n_samples, double frame_length,
                           double frame_stride, em_dsp_frames *frames);
 
+/* An English sentence for a status em_dsp_speech_frames returned, told
+ * apart by frames->count (static storage). */
+const char *em_dsp_speech_frames_reason (int status, const em_dsp_frames *frames);
+
 /* ---- Pre-emphasis ---- */
 
 /* y[n] = s·x[n] − cof·s·x[(n − shift) mod N], n = start … start+count−1,
@@ -81,14 +85,16 @@ typedef struct {
   const float *weights;      /* filter i's weights for bins left … right, in turn */
 } em_dsp_mel_filterbank;
 
-/* Compute the num_filters+2 bin indices into points[]. high = 0 means fs/2.
- * Returns EM_DSP_ERR_PARAM (num_filters < 1, fs not > 0, low < 0,
- * high > fs/2, low ≥ high, fft_length unsupported: EM_DSP_ERR_FFT_LENGTH) or
+/* Compute the num_filters+2 bin indices into points[] (NULL: only check).
+ * high = 0 means fs/2. Errors: EM_DSP_ERR_FFT_LENGTH (fft_length not a
+ * power of two in 4 … 8192); EM_DSP_ERR_PARAM (num_filters not in
+ * 1 … 4096, fs not > 0, low < 0, high > fs/2, low ≥ high);
  * EM_DSP_ERR_FILTERBANK when some filter would have all-zero weights
  * (left == right: Edge Impulse asks to lower the filter count or raise the
- * FFT length). */
+ * FFT length). *reason (may be NULL) gets a static English sentence. */
 int em_dsp_mel_points (size_t num_filters, size_t fft_length, double fs,
-                       double low_frequency, double high_frequency, int32_t *points);
+                       double low_frequency, double high_frequency, int32_t *points,
+                       const char **reason);
 
 /* Bytes of memory em_dsp_mel_filterbank_init needs (an upper bound). */
 size_t em_dsp_mel_filterbank_bytes (size_t num_filters, size_t fft_length);
@@ -118,12 +124,16 @@ typedef struct {
  * A frame longer than n is TRUNCATED to its first n samples (numpy's
  * rfft(frame, n) and the SDK both do this: MFCC's default 320-sample frame
  * with a 256-point FFT drops 64 samples); a shorter one is zero-padded.
- * frame_buf: n floats; work: n+2 floats (scratch). */
+ * frame_buf: n floats, left holding the (pre-emphasised, cut or padded)
+ * frame that was transformed; work: n+2 floats of scratch. */
 void em_dsp_frame_power_f32 (const em_dsp_rfft *plan, const float *x, size_t n_samples,
                              size_t start, size_t frame_len, const em_dsp_preemphasis *pre,
                              float *power, float *frame_buf, float *work);
 
 /* ---- Small steps ---- */
+
+/* 1 when none of x[0 … n−1] is NaN or ±Inf, else 0. */
+int em_dsp_all_finite_f32 (const float *x, size_t n);
 
 /* Exact zeros become 1e-10 (speechpy zero_handling), in place. */
 void em_dsp_zero_handling_f32 (float *x, size_t n);
@@ -132,7 +142,8 @@ void em_dsp_zero_handling_f32 (float *x, size_t n);
  * the first n_out ≤ n coefficients:
  *   out[k] = s_k·Σ_n in[n]·cos(πk(2n+1)/(2N)), s_0 = √(1/N), s_k = √(2/N).
  * table: n_out·n floats made by em_dsp_dct2_ortho_table_f32 (cosines and
- * scale, computed in double once per call of a block). */
+ * scales computed in double, once per call of a block; its layout is
+ * private to these two functions). */
 void em_dsp_dct2_ortho_table_f32 (size_t n, size_t n_out, float *table);
 void em_dsp_dct2_ortho_f32 (const float *table, size_t n, size_t n_out,
                             const float *in, float *out);
@@ -140,15 +151,23 @@ void em_dsp_dct2_ortho_f32 (const float *table, size_t n, size_t n_out,
 /* Sliding cepstral mean (and variance) normalisation, speechpy cmvnw as
  * Edge Impulse ships it, in place on a rows × cols row-major matrix:
  *   pad = (win_size−1)/2; rows are padded with numpy 'symmetric' mode (edge
- *   row repeated; when pad > rows the reflection bounces back and forth);
+ *   row repeated; when pad > rows the reflection bounces back and forth, as
+ *   np.pad and the SDK's pad_1d_symmetric do);
  *   mean step: m[i] = v[i] − mean(padded v[i … i+win_size−1]) (windows are
  *   taken from the un-normalised v);
  *   variance step (variance_normalization != 0): pad m the same way and
  *   out[i] = m[i] / (population std of its window + 1e-10).
- * win_size must be odd (EM_DSP_ERR_PARAM otherwise). scratch: rows·cols
- * floats. */
+ * The window sums slide (one row in, one out: O(rows·cols), not
+ * O(rows·cols·win)) and are kept in double: sums of floats are then exact
+ * or nearly so, a constant column gives exactly 0 as numpy's float64 does
+ * (not float noise blown up by the division), and the variance
+ * Σm²/win − mean² loses nothing to cancellation that matters.
+ * win_size must be odd (EM_DSP_ERR_PARAM otherwise; 0 means "no CMVN" to
+ * the blocks, which then do not call this). scratch: EM_DSP_ALIGN-aligned,
+ * em_dsp_cmvnw_scratch_bytes() bytes (EM_DSP_ERR_SCRATCH when smaller). */
+size_t em_dsp_cmvnw_scratch_bytes (size_t rows, size_t cols, size_t win_size);
 int em_dsp_cmvnw_f32 (float *features, size_t rows, size_t cols, size_t win_size,
-                      int variance_normalization, float *scratch);
+                      int variance_normalization, void *scratch, size_t scratch_bytes);
 
 /* ---- Studio's parameter suggestions (common/spectrum.py) ---- */
 

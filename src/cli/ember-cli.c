@@ -8,7 +8,7 @@ static const EmCliCommand groups[] = {
   { "data", "import, list, show, edit, split, export samples", em_cli_data_main },
   { "blocks", "list processing, learning and deployment blocks", em_cli_blocks_main },
   { "impulse", "design the impulse: input block and processing blocks", em_cli_impulse_main },
-  /*FEATURES*/
+  { "features", "generate and inspect features", em_cli_features_main },
   { "demo", "create a bundled demo project, offline", em_cli_demo_main },
   { NULL, NULL, NULL },
 };

@@ -151,6 +151,29 @@ result_free (Result *r)
   g_free (r);
 }
 
+static gboolean
+flush_results (EmProject *project, EmFeatureSummary *summary, GPtrArray *samples, guint n_features,
+               GPtrArray *pending, GError **error)
+{
+  gboolean ok = em_project_begin (project, error);
+
+  for (guint i = 0; ok && i < pending->len; i++)
+    {
+      Result *r = g_ptr_array_index (pending, i);
+      EmSample *s = g_ptr_array_index (samples, r->index);
+      ok = em_feature_cache_put (project, summary->block_key, em_sample_get_hash (s), r->n_windows,
+                                 n_features, r->data, error);
+    }
+  if (ok)
+    ok = em_project_commit (project, error);
+  else
+    em_project_rollback (project);
+  if (ok)
+    summary->n_computed += pending->len;
+  g_ptr_array_set_size (pending, 0);
+  return ok;
+}
+
 /* Build the shape by initialising the block once on the calling thread:
  * parameter errors surface here with the block's own message. */
 static gboolean
@@ -209,9 +232,11 @@ store_projection (EmProject *project, const char *key, GPtrArray *samples, gbool
   xy = g_new0 (float, (gsize) points->len * 2);
   if (points->len >= 2 && !em_projection_pca ((float *) matrix->data, points->len, n_features, xy, error))
     return FALSE;
-  if (tsne && points->len >= 50 && points->len <= 20000)
+  if (tsne && points->len >= 20 && points->len <= 20000)
     {
-      if (!em_projection_tsne ((float *) matrix->data, points->len, n_features, 30.0, 1000, 1, NULL, NULL,
+      /* t-SNE needs more than 3 × perplexity points: small sets get a smaller one. */
+      double perplexity = MIN (30.0, (points->len - 2) / 3.0);
+      if (!em_projection_tsne ((float *) matrix->data, points->len, n_features, perplexity, 1000, 1, NULL, NULL,
                                cancellable, xy, error))
         return FALSE;
       method = "tsne";
@@ -237,7 +262,8 @@ generate_block (EmProject *project, EmImpulse *impulse, EmImpulseBlock *ib, EmBl
   EmBlock *block = em_block_registry_lookup (registry, ib->plugin);
   EmFeatureShape shape = { 0, 0 };
   Work w = { 0 };
-  guint n_threads, finished = 0, handled = 0, in_batch = 0;
+  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
+  guint n_threads, finished = 0, handled = 0;
   gboolean fatal = FALSE, ok = TRUE;
   g_autofree char *fatal_message = NULL;
 
@@ -306,37 +332,30 @@ generate_block (EmProject *project, EmImpulse *impulse, EmImpulseBlock *ib, EmBl
         }
       else if (ok)
         {
-          EmSample *s = g_ptr_array_index (samples, r->index);
-          if (in_batch == 0)
-            ok = em_project_begin (project, error);
-          ok = ok && em_feature_cache_put (project, summary->block_key, em_sample_get_hash (s), r->n_windows,
-                                           w.n_features, r->data, error);
-          if (ok && ++in_batch >= COMMIT_EVERY)
+          /* Buffer results and write them in one short transaction: holding
+           * a transaction open while waiting would hold the project's lock,
+           * which the workers need to read samples. */
+          g_ptr_array_add (pending, r);
+          r = NULL;
+          if (pending->len >= COMMIT_EVERY)
             {
-              ok = em_project_commit (project, error);
-              in_batch = 0;
+              ok = flush_results (project, summary, samples, w.n_features, pending, error);
+              if (!ok)
+                g_atomic_int_set (&w.stop, 1);
             }
-          if (!ok)
-            g_atomic_int_set (&w.stop, 1);
-          summary->n_computed++;
           handled++;
         }
-      if (progress != NULL && r->index != G_MAXUINT && todo->len > 0)
+      if (progress != NULL && todo->len > 0)
         progress ((block_index + (double) handled / todo->len) / n_blocks, ib->id, user_data);
-      result_free (r);
+      if (r != NULL)
+        result_free (r);
     }
   for (guint t = 0; t < threads->len; t++)
     g_thread_join (g_ptr_array_index (threads, t));
   g_async_queue_unref (w.results);
-  if (in_batch > 0)
-    {
-      /* Keep what was computed before a cancel; drop a batch that failed to write. */
-      if (ok)
-        ok = em_project_commit (project, error);
-      else
-        em_project_rollback (project);
-    }
-
+  /* Keep what was computed before a cancel. */
+  if (ok && pending->len > 0)
+    ok = flush_results (project, summary, samples, w.n_features, pending, error);
   if (!ok)
     return FALSE;
   if (fatal)

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* MFCC, Edge Impulse's "MFCC" block (mfcc_custom) at implementation
+ * version 4; DSP-REFERENCE §1.2.
+ *
+ * Input: one window of n_samples mono audio values at fs Hz, as recorded
+ * (int16 range; MFCC does NOT rescale by 1/32768).
+ * Pipeline:
+ *   1. pre-emphasis y[n] = x[n] − pre_cof·x[(n − pre_shift) mod N] (np.roll
+ *      wrap-around: the first pre_shift samples use the window's last ones);
+ *   2. frames of L = ⌈fs·frame_length⌉ samples every S = ⌈fs·frame_stride⌉
+ *      (speechpy rounding, see em-dsp-speech.h), rectangular window;
+ *      P = |rfft(frame, fft_length)|²/fft_length, frames longer than
+ *      fft_length truncated, shorter ones zero-padded;
+ *   3. energy = Σ P over all fft_length/2+1 bins, 0 → 1e-10 (summed from
+ *      the time-domain frame by Parseval, in double: see em-dsp-mfcc.c);
+ *   4. mel = P·FBᵀ (num_filters triangular filters from low_frequency to
+ *      high_frequency, v4 bins), 0 → 1e-10; ln;
+ *   5. DCT-II (orthonormal) over the filters, first num_cepstral kept;
+ *   6. c0 replaced by ln(energy) (in double; with normalisation on, it is
+ *      kept relative to frame 0's until cmvnw, which removes any offset);
+ *   7. if win_size > 0, sliding mean and variance normalisation over
+ *      win_size frames (em_dsp_cmvnw_f32).
+ * Output: rows × cols float32, row-major (frame-major), rows = number of
+ * frames = floor((N − L + S)/S) (1 … 500), cols = num_cepstral. Without
+ * normalisation the values are log energies (about −23 for silence up to
+ * ~40 for full-scale int16); with it they are of order ±3.
+ * At 16 kHz, 1 s, defaults: 50 × 13 = 650 values.
+ *
+ * Accuracy: the FFT is float32, so a mel band 80–100 dB under the frame's
+ * strongest is only known to ~1e-3 relative (any float32 implementation,
+ * Edge Impulse's SDK included); cmvnw divides by each column's spread over
+ * win_size frames, which for steady tones can be ~0.1, so such signals
+ * differ from Studio's float64 Python by up to a few 1e-4 after
+ * normalisation (tests/dsp/speech/test_mfcc.py measures this). */
+#ifndef EM_DSP_MFCC_H
+#define EM_DSP_MFCC_H
+
+#include "em-dsp.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Edge Impulse's parameter names in snake_case; defaults in brackets. */
+typedef struct {
+  int num_cepstral;      /* [13] 1 … num_filters */
+  double frame_length;   /* [0.02] s, > 0 */
+  double frame_stride;   /* [0.02] s, > 0 */
+  int num_filters;       /* [32] ≥ 1; each filter must span ≥ 1 bin */
+  int fft_length;        /* [256] power of two, 4 … 8192 */
+  int win_size;          /* [101] frames; 0 = no normalisation, else odd */
+  double low_frequency;  /* [0] Hz, ≥ 0, < high */
+  double high_frequency; /* [0] Hz, ≤ fs/2; 0 means fs/2 */
+  double pre_cof;        /* [0.98] pre-emphasis coefficient (applied in float) */
+  int pre_shift;         /* [1] samples, ≥ 1 */
+} em_dsp_mfcc_params;
+
+void em_dsp_mfcc_params_default (em_dsp_mfcc_params *p);
+
+/* Validate p for n_samples at fs Hz. *reason (may be NULL) gets a static
+ * English sentence. Errors: EM_DSP_ERR_PARAM (fs, counts, frequencies,
+ * even win_size, pre_shift < 1, …), EM_DSP_ERR_FFT_LENGTH,
+ * EM_DSP_ERR_FILTERBANK (an empty mel filter), EM_DSP_ERR_SHAPE (no frame
+ * fits: "Frame length is larger than your window size"; or > 500 frames). */
+int em_dsp_mfcc_check (const em_dsp_mfcc_params *p, double fs, size_t n_samples,
+                       const char **reason);
+
+/* Output shape (rows = frames, cols = num_cepstral); same errors as
+ * em_dsp_mfcc_check. rows and cols are set to 0 on error. */
+int em_dsp_mfcc_shape (const em_dsp_mfcc_params *p, double fs, size_t n_samples,
+                       size_t *rows, size_t *cols);
+
+/* Scratch bytes em_dsp_mfcc_f32 needs; 0 when the parameters are invalid. */
+size_t em_dsp_mfcc_scratch_bytes (const em_dsp_mfcc_params *p, double fs, size_t n_samples);
+
+/* Compute the features. in: n_samples values; out: rows·cols values (see
+ * em_dsp_mfcc_shape); scratch: EM_DSP_ALIGN-aligned, at least
+ * em_dsp_mfcc_scratch_bytes() bytes. Returns the errors of
+ * em_dsp_mfcc_check, EM_DSP_ERR_SCRATCH, or EM_DSP_ERR_NOT_FINITE (NaN or
+ * Inf in the input; out is then untouched). Allocates nothing; the plan
+ * (twiddles, filterbank, DCT table) is rebuilt in scratch on every call. */
+int em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
+                     size_t n_samples, float *out, void *scratch, size_t scratch_bytes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EM_DSP_MFCC_H */

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* "Spectrogram": log power of each frame's spectrum above a noise floor. */
+#include "em-block-audio.h"
+#include "em-dsp-spectrogram.h"
+
+static int
+spectrogram_init (const EmPluginParam *params, size_t n, const EmSignalInfo *input, void **state,
+                  EmFeatureShape *shape, char *err, size_t err_len)
+{
+  em_dsp_spectrogram_params p;
+  const char *reason = NULL;
+  size_t rows = 0, cols = 0;
+  EmBlockState *s;
+  int status;
+
+  if (em_block_audio_one_axis (input, "spectrogram", err, err_len) != 0)
+    return -1;
+  em_dsp_spectrogram_params_default (&p);
+  p.frame_length = em_plugin_param_double (params, n, "frame_length", 0.02);
+  p.frame_stride = em_plugin_param_double (params, n, "frame_stride", 0.01);
+  p.fft_length = (int) em_plugin_param_int (params, n, "fft_length", 128);
+  p.noise_floor_db = em_plugin_param_double (params, n, "noise_floor_db", -52);
+  status = em_dsp_spectrogram_check (&p, input->frequency_hz, input->n_frames, &reason);
+  if (status == EM_DSP_OK)
+    status = em_dsp_spectrogram_shape (&p, input->frequency_hz, input->n_frames, &rows, &cols);
+  if (status != EM_DSP_OK)
+    return em_block_fail (err, err_len, "spectrogram", status, reason);
+  s = em_block_state_new (input, sizeof p,
+                          em_dsp_spectrogram_scratch_bytes (&p, input->frequency_hz, input->n_frames));
+  if (s == NULL)
+    return em_block_fail (err, err_len, "spectrogram", -1, "out of memory");
+  *EM_BLOCK_PARAMS (s, em_dsp_spectrogram_params) = p;
+  s->n_features = rows * cols;
+  s->macs = em_block_audio_macs (rows, (size_t) p.fft_length, cols);
+  shape->rows = (uint32_t) rows;
+  shape->cols = (uint32_t) cols;
+  *state = s;
+  return 0;
+}
+
+static int
+spectrogram_run (void *state, const EmSignal *signal, float *out, char *err, size_t err_len)
+{
+  EmBlockState *s = state;
+  int status = em_dsp_spectrogram_f32 (EM_BLOCK_PARAMS (s, em_dsp_spectrogram_params), s->input.frequency_hz,
+                                       signal->data, s->input.n_frames, out, s->scratch, s->scratch_bytes);
+
+  return status == EM_DSP_OK ? 0 : em_block_fail (err, err_len, "spectrogram", status, NULL);
+}
+
+static int
+spectrogram_autotune (const EmPluginParam *params, size_t n, const EmSignal *examples, size_t n_examples,
+                      char *out, size_t out_len, char *err, size_t err_len)
+{
+  return em_block_audio_autotune (params, n, examples, n_examples, 0, out, out_len, "spectrogram", err, err_len);
+}
+
+static const EmProcessingOps ops = {
+  .init = spectrogram_init, .run = spectrogram_run, .free = em_block_state_free, .cost = em_block_cost,
+  .autotune = spectrogram_autotune,
+};
+
+static const EmBlockInfo blocks[] = { {
+  .id = "spectrogram",
+  .kind = EM_BLOCK_PROCESSING,
+  .name = "Spectrogram",
+  .description = "The power spectrum of each frame in dB above a noise floor: for audio and fast vibration.",
+  .version = 4,
+  .params_schema =
+    "[" EM_AUDIO_FRAME_SCHEMA ("0.01")
+    " {\"name\": \"fft_length\", \"type\": \"int\", \"default\": 128, \"min\": 4, \"max\": 8192,"
+    "  \"label\": \"FFT length\", \"help\": \"A power of two\"},"
+    " {\"name\": \"noise_floor_db\", \"type\": \"float\", \"default\": -52, \"min\": -200, \"max\": 0, \"units\": \"dB\","
+    "  \"label\": \"Noise floor\"}]",
+  .input_kinds = EM_INPUT_AUDIO | EM_INPUT_TIME_SERIES,
+  .ops = &ops,
+} };
+
+static const EmPluginInfo info = {
+  .abi_version = EM_PLUGIN_ABI, .struct_size = sizeof (EmPluginInfo),
+  .name = "Ember spectrogram block", .version = "4", .n_blocks = 1, .blocks = blocks,
+};
+
+EM_PLUGIN_EXPORT const EmPluginInfo *
+em_plugin_info (void)
+{
+  return &info;
+}
