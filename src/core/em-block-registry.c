@@ -399,9 +399,11 @@ em_block_registry_load_file (EmBlockRegistry *self, const char *path, GError **e
       if (g_hash_table_contains (self->blocks, bi->id))
         {
           EmBlock *other = g_hash_table_lookup (self->blocks, bi->id);
+          /* Copy out before closing: bi lives in the module's memory. */
           g_autofree char *other_path = g_strdup (other->plugin_path);
+          g_autofree char *id = g_strdup (bi->id);
           g_module_close (module);
-          return fail (self, canonical, error, "block id '%s' is already provided by %s", bi->id, other_path);
+          return fail (self, canonical, error, "block id '%s' is already provided by %s", id, other_path);
         }
       block = g_new0 (EmBlock, 1);
       g_atomic_ref_count_init (&block->ref_count);
