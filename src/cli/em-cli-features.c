@@ -165,12 +165,61 @@ features_show (int argc, char **argv)
   return EM_EXIT_OK;
 }
 
+static int
+features_projection (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("PROJECT - print the 2-D projection of a block's features");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autoptr(EmImpulse) impulse = NULL;
+  g_autoptr(GArray) points = NULL;
+  g_autofree char *block = NULL, *key = NULL, *method = NULL;
+  EmImpulseBlock *ib;
+  int code = 0;
+  GOptionEntry entries[] = {
+    { "block", 'b', 0, G_OPTION_ARG_STRING, &block, "Processing block (default: the first)", "ID" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!em_cli_parse (ctx, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return em_cli_usage ("features projection needs exactly one PROJECT");
+  if ((project = em_cli_open_project (argv[1], &code)) == NULL)
+    return code;
+  if ((impulse = em_impulse_load (project, &error)) == NULL)
+    return em_cli_fail (error);
+  ib = block != NULL ? em_impulse_find_block (impulse, block)
+     : impulse->blocks->len > 0 ? g_ptr_array_index (impulse->blocks, 0) : NULL;
+  if (ib == NULL)
+    {
+      fprintf (stderr, "ember-cli: the impulse has no block '%s'\n", block != NULL ? block : "(any)");
+      return EM_EXIT_NOT_FOUND;
+    }
+  if ((key = em_features_block_key (impulse, ib, em_block_registry_get_default (), &error)) == NULL ||
+      (points = em_feature_projection_get (project, key, &method, &error)) == NULL)
+    return em_cli_fail (error);
+  printf ("{\n  \"block\": \"%s\",\n  \"method\": \"%s\",\n  \"points\": [", ib->id, method);
+  for (guint i = 0; i < points->len; i++)
+    {
+      EmProjectedPoint *p = &g_array_index (points, EmProjectedPoint, i);
+      char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+      printf ("%s\n    {\"sample\": %" G_GINT64_FORMAT ", \"window\": %u, \"x\": %s, \"y\": %s}",
+              i > 0 ? "," : "", p->sample_id, p->window, g_ascii_dtostr (x, sizeof x, p->x),
+              g_ascii_dtostr (y, sizeof y, p->y));
+    }
+  printf ("\n  ]\n}\n");
+  return EM_EXIT_OK;
+}
+
 int
 em_cli_features_main (int argc, char **argv)
 {
   static const EmCliCommand commands[] = {
     { "generate", "compute (or reuse cached) features for every window", features_generate },
     { "show", "print one sample's features as JSON", features_show },
+    { "projection", "print the stored 2-D projection (PCA or t-SNE) as JSON", features_projection },
     { NULL, NULL, NULL },
   };
   return em_cli_dispatch ("features", commands, argc, argv);

@@ -285,6 +285,10 @@ generate_block (EmProject *project, EmImpulse *impulse, EmImpulseBlock *ib, EmBl
   w.todo = todo;
   if (!probe_shape (&w, &shape, error))
     {
+      g_autofree char *own = g_strdup_printf ("%s: ", ib->plugin);
+      /* Built-in blocks name themselves already; don't say it twice. */
+      if (g_str_has_prefix ((*error)->message, own))
+        memmove ((*error)->message, (*error)->message + strlen (own), strlen ((*error)->message) - strlen (own) + 1);
       g_prefix_error (error, "block %s: ", ib->id);
       return FALSE;
     }
@@ -360,7 +364,10 @@ generate_block (EmProject *project, EmImpulse *impulse, EmImpulseBlock *ib, EmBl
     return FALSE;
   if (fatal)
     {
-      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_ARGUMENT, "block %s: %s", ib->id, fatal_message);
+      g_autofree char *own = g_strdup_printf ("%s: ", ib->plugin);
+      /* Built-in blocks name themselves already; don't say it twice. */
+      const char *reason = g_str_has_prefix (fatal_message, own) ? fatal_message + strlen (own) : fatal_message;
+      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_ARGUMENT, "block %s: %s", ib->id, reason);
       return FALSE;
     }
   if (g_cancellable_is_cancelled (cancellable))
