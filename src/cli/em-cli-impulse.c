@@ -3,6 +3,7 @@
 #include <string.h>
 #include "em-block-registry.h"
 #include "em-cli.h"
+#include "em-autotune.h"
 #include "em-impulse.h"
 
 /* Input-block options shared by create and input. */
@@ -285,6 +286,21 @@ impulse_remove (int argc, char **argv)
   return EM_EXIT_OK;
 }
 
+/* A parameter value from the command line: numbers and true/false as JSON, else a string. */
+static JsonNode *
+value_from_text (const char *text)
+{
+  JsonNode *value = json_from_string (text, NULL);
+
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
+    {
+      g_clear_pointer (&value, json_node_unref);
+      value = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (value, text);
+    }
+  return value;
+}
+
 static int
 impulse_set (int argc, char **argv)
 {
@@ -316,14 +332,7 @@ impulse_set (int argc, char **argv)
 
       if (kv[0] == NULL || kv[1] == NULL || *kv[0] == '\0')
         return em_cli_usage ("'%s' is not NAME=VALUE", argv[i]);
-      /* Numbers and true/false as JSON; anything else is a string. */
-      value = json_from_string (kv[1], NULL);
-      if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
-        {
-          g_clear_pointer (&value, json_node_unref);
-          value = json_node_new (JSON_NODE_VALUE);
-          json_node_set_string (value, kv[1]);
-        }
+      value = value_from_text (kv[1]);
       json_object_set_member (ib->params, kv[0], g_steal_pointer (&value));
     }
   block = em_block_registry_lookup (em_block_registry_get_default (), ib->plugin);
@@ -331,6 +340,54 @@ impulse_set (int argc, char **argv)
     return em_cli_fail (error);
   if (!em_impulse_save (project, impulse, &error))
     return em_cli_fail (error);
+  return EM_EXIT_OK;
+}
+
+static int
+impulse_autotune (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("PROJECT BLOCK - suggest parameters from the data");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autoptr(EmImpulse) impulse = NULL;
+  g_autoptr(GHashTable) suggestions = NULL;
+  g_autoptr(GList) names = NULL;
+  gboolean apply = FALSE;
+  gint examples = 32;
+  int code = 0;
+  GOptionEntry entries[] = {
+    { "apply", 0, 0, G_OPTION_ARG_NONE, &apply, "Set the suggested parameters in the impulse", NULL },
+    { "examples", 0, 0, G_OPTION_ARG_INT, &examples, "Training windows to look at (default 32)", "N" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!em_cli_parse (ctx, &argc, &argv, &code))
+    return code;
+  if (argc != 3)
+    return em_cli_usage ("impulse autotune needs a PROJECT and a BLOCK id");
+  if (examples < 1)
+    return em_cli_usage ("--examples must be at least 1");
+  if ((project = em_cli_open_project (argv[1], &code)) == NULL || (impulse = load_impulse (project, &code)) == NULL)
+    return code;
+  suggestions = em_autotune_block (project, impulse, argv[2], em_block_registry_get_default (), (guint) examples, &error);
+  if (suggestions == NULL)
+    return em_cli_fail (error);
+  names = g_list_sort (g_hash_table_get_keys (suggestions), (GCompareFunc) g_strcmp0);
+  for (GList *l = names; l != NULL; l = l->next)
+    printf ("%s=%s\n", (char *) l->data, (char *) g_hash_table_lookup (suggestions, l->data));
+  if (apply)
+    {
+      EmImpulseBlock *ib = em_impulse_find_block (impulse, argv[2]);
+      EmBlock *block = em_block_registry_lookup (em_block_registry_get_default (), ib->plugin);
+      g_autoptr(EmBlockParams) check = NULL;
+
+      for (GList *l = names; l != NULL; l = l->next)
+        json_object_set_member (ib->params, l->data, value_from_text (g_hash_table_lookup (suggestions, l->data)));
+      if ((check = em_block_resolve_params (block, ib->params, &error)) == NULL ||
+          !em_impulse_save (project, impulse, &error))
+        return em_cli_fail (error);
+    }
   return EM_EXIT_OK;
 }
 
@@ -344,6 +401,7 @@ em_cli_impulse_main (int argc, char **argv)
     { "add", "add a processing block", impulse_add },
     { "remove", "remove a processing block", impulse_remove },
     { "set", "set processing block parameters", impulse_set },
+    { "autotune", "suggest (and with --apply set) block parameters from the data", impulse_autotune },
     { NULL, NULL, NULL },
   };
   return em_cli_dispatch ("impulse", commands, argc, argv);

@@ -112,6 +112,23 @@ class FeatureTests(CliTestCase):
         r = self.cli('features', 'generate', project, expect=None)
         self.assertIn('one axis', r.stderr)
 
+    def test_autotune(self):
+        project = self.motion_project('0.4')
+        self.cli('impulse', 'create', project, '--block', 'spectral', '--block', 'flatten')
+        out = self.cli('impulse', 'autotune', project, 'spectral').stdout
+        found = dict(line.split('=', 1) for line in out.split())
+        self.assertEqual('low', found['filter_type'])
+        # The demo's gestures sit between 0.5 and 3 Hz with harmonics; Nyquist is 31.25 Hz.
+        self.assertTrue(0.5 < float(found['filter_cutoff']) < 31.25, found)
+        self.cli('impulse', 'autotune', project, 'spectral', '--apply')
+        params = [b for b in self.cli_json('impulse', 'show', project)['blocks'] if b['id'] == 'spectral'][0]['params']
+        self.assertEqual('low', params['filter_type'])
+        self.assertAlmostEqual(float(found['filter_cutoff']), params['filter_cutoff'], places=5)
+        self.generate(project)
+        r = self.cli('impulse', 'autotune', project, 'flatten', expect=None)
+        self.assertNotEqual(0, r.returncode)
+        self.assertIn('has no autotune', r.stderr)
+
     def test_cancel_keeps_what_was_stored(self):
         # 200 recordings × 84 windows: the t-SNE projection alone takes many
         # seconds, so the Ctrl-C lands during feature generation or t-SNE.
