@@ -101,6 +101,31 @@ features_generate (int argc, char **argv)
   return EM_EXIT_OK;
 }
 
+/* Open @path, load its impulse and find @block (NULL: the first) and its
+ * cache key. Returns an exit code; on success the out values are set. */
+static int
+open_block (const char *path, const char *block, EmProject **project, EmImpulse **impulse,
+            EmImpulseBlock **ib, char **key)
+{
+  g_autoptr(GError) error = NULL;
+  int code = 0;
+
+  if ((*project = em_cli_open_project (path, &code)) == NULL)
+    return code;
+  if ((*impulse = em_impulse_load (*project, &error)) == NULL)
+    return em_cli_fail (error);
+  *ib = block != NULL ? em_impulse_find_block (*impulse, block)
+      : (*impulse)->blocks->len > 0 ? g_ptr_array_index ((*impulse)->blocks, 0) : NULL;
+  if (*ib == NULL)
+    {
+      fprintf (stderr, "ember-cli: the impulse has no block '%s'\n", block != NULL ? block : "(any)");
+      return EM_EXIT_NOT_FOUND;
+    }
+  if ((*key = em_features_block_key (*impulse, *ib, em_block_registry_get_default (), &error)) == NULL)
+    return em_cli_fail (error);
+  return EM_EXIT_OK;
+}
+
 static int
 features_show (int argc, char **argv)
 {
@@ -125,19 +150,9 @@ features_show (int argc, char **argv)
     return code;
   if (argc != 3 || !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT64, &id, NULL))
     return em_cli_usage ("features show needs a PROJECT and a SAMPLE_ID");
-  if ((project = em_cli_open_project (argv[1], &code)) == NULL)
+  if ((code = open_block (argv[1], block, &project, &impulse, &ib, &key)) != EM_EXIT_OK)
     return code;
-  if ((impulse = em_impulse_load (project, &error)) == NULL)
-    return em_cli_fail (error);
-  ib = block != NULL ? em_impulse_find_block (impulse, block)
-     : impulse->blocks->len > 0 ? g_ptr_array_index (impulse->blocks, 0) : NULL;
-  if (ib == NULL)
-    {
-      fprintf (stderr, "ember-cli: the impulse has no block '%s'\n", block != NULL ? block : "(any)");
-      return EM_EXIT_NOT_FOUND;
-    }
-  if ((key = em_features_block_key (impulse, ib, em_block_registry_get_default (), &error)) == NULL ||
-      (sample = em_project_get_sample (project, (gint64) id, FALSE, &error)) == NULL ||
+  if ((sample = em_project_get_sample (project, (gint64) id, FALSE, &error)) == NULL ||
       !em_feature_cache_get (project, key, em_sample_get_hash (sample), &n_windows, &n_features, &data, &error))
     return em_cli_fail (error);
   {
@@ -186,19 +201,9 @@ features_projection (int argc, char **argv)
     return code;
   if (argc != 2)
     return em_cli_usage ("features projection needs exactly one PROJECT");
-  if ((project = em_cli_open_project (argv[1], &code)) == NULL)
+  if ((code = open_block (argv[1], block, &project, &impulse, &ib, &key)) != EM_EXIT_OK)
     return code;
-  if ((impulse = em_impulse_load (project, &error)) == NULL)
-    return em_cli_fail (error);
-  ib = block != NULL ? em_impulse_find_block (impulse, block)
-     : impulse->blocks->len > 0 ? g_ptr_array_index (impulse->blocks, 0) : NULL;
-  if (ib == NULL)
-    {
-      fprintf (stderr, "ember-cli: the impulse has no block '%s'\n", block != NULL ? block : "(any)");
-      return EM_EXIT_NOT_FOUND;
-    }
-  if ((key = em_features_block_key (impulse, ib, em_block_registry_get_default (), &error)) == NULL ||
-      (points = em_feature_projection_get (project, key, &method, &error)) == NULL)
+  if ((points = em_feature_projection_get (project, key, &method, &error)) == NULL)
     return em_cli_fail (error);
   printf ("{\n  \"block\": \"%s\",\n  \"method\": \"%s\",\n  \"points\": [", ib->id, method);
   for (guint i = 0; i < points->len; i++)
