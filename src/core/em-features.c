@@ -437,3 +437,67 @@ em_features_generate (EmProject *project, EmImpulse *impulse, EmBlockRegistry *r
     *summaries = g_steal_pointer (&out);
   return TRUE;
 }
+
+typedef struct {
+  EmImpulse        *impulse;
+  EmBlockRegistry  *registry;
+  EmFeatureOptions  options;
+  char             *only_block;
+  EmProgressFunc    progress;
+  gpointer          progress_data;
+} GenerateData;
+
+static void
+generate_data_free (gpointer p)
+{
+  GenerateData *d = p;
+
+  em_impulse_free (d->impulse);
+  g_object_unref (d->registry);
+  g_free (d->only_block);
+  g_free (d);
+}
+
+static void
+generate_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GenerateData *d = task_data;
+  GPtrArray *summaries = NULL;
+  GError *error = NULL;
+
+  if (em_features_generate (source, d->impulse, d->registry, &d->options, d->progress, d->progress_data,
+                            cancellable, &summaries, &error))
+    g_task_return_pointer (task, summaries, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+em_features_generate_async (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry,
+                            const EmFeatureOptions *options, EmProgressFunc progress, gpointer progress_data,
+                            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (project, cancellable, callback, user_data);
+  g_autofree char *json = em_impulse_to_json (impulse);
+  GenerateData *d = g_new0 (GenerateData, 1);
+
+  /* The caller may edit its impulse while the job runs: work on a copy. */
+  d->impulse = em_impulse_from_json (json, NULL);
+  d->registry = g_object_ref (registry);
+  if (options != NULL)
+    d->options = *options;
+  d->only_block = g_strdup (d->options.only_block);
+  d->options.only_block = d->only_block;
+  d->progress = progress;
+  d->progress_data = progress_data;
+  g_task_set_source_tag (task, em_features_generate_async);
+  g_task_set_task_data (task, d, generate_data_free);
+  g_task_run_in_thread (task, generate_thread);
+}
+
+GPtrArray *
+em_features_generate_finish (EmProject *project, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, project), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -36,6 +36,16 @@ gboolean  em_features_generate     (EmProject *project, EmImpulse *impulse, EmBl
                                     gpointer user_data, GCancellable *cancellable,
                                     GPtrArray **summaries, GError **error);
 
+/* The same as a GTask on a worker thread, for the app: @progress is called
+ * on that thread (hand it to the main loop yourself); the result is the
+ * summaries array. @impulse is copied. */
+void      em_features_generate_async  (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry,
+                                       const EmFeatureOptions *options, EmProgressFunc progress,
+                                       gpointer progress_data, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+/* (element-type EmFeatureSummary) (transfer full) */
+GPtrArray *em_features_generate_finish (EmProject *project, GAsyncResult *result, GError **error);
+
 /* The cache key of a block of the impulse (also validates its params). (transfer full) */
 char     *em_features_block_key    (EmImpulse *impulse, EmImpulseBlock *block, EmBlockRegistry *registry,
                                     GError **error);
