@@ -128,9 +128,31 @@ chooser_shown (gpointer data)
   return find_chooser () != NULL;
 }
 
+/* TRUE while any GtkStack under @widget is still cross-fading. */
+static gboolean
+transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+transitions_done (gpointer widget)
+{
+  return !transition_running (widget);
+}
+
 static void
 save_png (GtkWidget *widget, const char *name)
 {
+  /* A picture taken mid-cross-fade shows two pages at once. */
+  wait_for (transitions_done, widget, 2000);
+
   const char *dir = g_getenv ("EMBER_GUI_OUTPUT_DIR");
   g_autofree char *path = g_build_filename (dir != NULL ? dir : g_get_tmp_dir (), name, NULL);
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
