@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
+#include <unistd.h>
 #include <math.h>
 #include <glib/gstdio.h>
 #include "em-error.h"
@@ -192,6 +193,22 @@ project_new (const char *path, sqlite3 *db)
   return self;
 }
 
+/* The key devices must send to the ingestion server: 128 bits from the
+ * kernel's CSPRNG, since GLib's g_random is predictable from its output. */
+static char *
+new_api_key (void)
+{
+  guint8 bytes[16];
+  GString *key = g_string_new ("ei_");
+
+  if (getentropy (bytes, sizeof bytes) != 0)
+    for (guint i = 0; i < sizeof bytes; i++)
+      bytes[i] = (guint8) g_random_int ();
+  for (guint i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (key, "%02x", bytes[i]);
+  return g_string_free (key, FALSE);
+}
+
 EmProject *
 em_project_create (const char *path, const char *name, GError **error)
 {
@@ -224,8 +241,7 @@ em_project_create (const char *path, const char *name, GError **error)
   name = name_copy;
   now = g_date_time_new_now_utc ();
   created = g_date_time_format_iso8601 (now);
-  api_key = g_strdup_printf ("ei_%08x%08x%08x%08x", g_random_int (), g_random_int (),
-                             g_random_int (), g_random_int ());
+  api_key = new_api_key ();
   if (!em_project_begin (self, error) ||
       !em_project_set_setting (self, "name", name, error) ||
       !em_project_set_setting (self, "created", created, error) ||
