@@ -65,5 +65,8 @@ int          em_cli_demo_main         (int argc, char **argv);
 int          em_cli_blocks_main       (int argc, char **argv);
 int          em_cli_impulse_main      (int argc, char **argv);
 int          em_cli_features_main     (int argc, char **argv);
+int          em_cli_device_main       (int argc, char **argv);
+int          em_cli_capture_main      (int argc, char **argv);
+int          em_cli_serve_main        (int argc, char **argv);
 
 G_END_DECLS

@@ -10,6 +10,9 @@ static const EmCliCommand groups[] = {
   { "impulse", "design the impulse: input block and processing blocks", em_cli_impulse_main },
   { "features", "generate and inspect features", em_cli_features_main },
   { "demo", "create a bundled demo project, offline", em_cli_demo_main },
+  { "device", "serial boards: list ports, forward data", em_cli_device_main },
+  { "capture", "record from the computer's microphone and camera", em_cli_capture_main },
+  { "serve", "run the HTTP ingestion server for devices", em_cli_serve_main },
   { NULL, NULL, NULL },
 };
 
