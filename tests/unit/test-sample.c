@@ -29,6 +29,22 @@ test_values_and_hash (void)
   g_assert_cmpstr (em_sample_get_hash (a), !=, em_sample_get_hash (b));
 }
 
+/* The content hash is plain SHA-256 (FIPS 180-2 known answer for "abc"). */
+static void
+test_hash_known_answer (void)
+{
+  g_autoptr(EmSample) s = em_sample_new ();
+  g_autoptr(GBytes) abc = g_bytes_new_static ("abc", 3);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+  em_sample_set_data (s, abc);
+  g_assert_cmpstr (em_sample_get_hash (s), ==,
+                   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  em_sample_set_data (s, empty);
+  g_assert_cmpstr (em_sample_get_hash (s), ==,
+                   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 static void
 test_length_and_frequency (void)
 {
@@ -111,6 +127,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sample/values-and-hash", test_values_and_hash);
+  g_test_add_func ("/sample/hash-known-answer", test_hash_known_answer);
   g_test_add_func ("/sample/length-and-frequency", test_length_and_frequency);
   g_test_add_func ("/sample/metadata-boxes-copy", test_metadata_boxes_copy);
   g_test_add_func ("/sample/label-from-file-name", test_label_from_file_name);
