@@ -113,12 +113,67 @@ project_info (int argc, char **argv)
   return EM_EXIT_OK;
 }
 
+static int
+project_keys (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("PATH.ember - show or set the keys devices use");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autofree char *hmac_key = NULL, *api_key = NULL, *current_hmac = NULL;
+  gboolean clear_hmac = FALSE, json = FALSE;
+  int code = 0;
+  GOptionEntry entries[] = {
+    { "hmac-key", 0, 0, G_OPTION_ARG_STRING, &hmac_key,
+      "Require Edge Impulse documents sent to the ingestion server to be signed with this key", "KEY" },
+    { "clear-hmac-key", 0, 0, G_OPTION_ARG_NONE, &clear_hmac, "Stop requiring signed documents", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!em_cli_parse (ctx, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return em_cli_usage ("project keys needs exactly one PATH");
+  if (hmac_key != NULL && clear_hmac)
+    return em_cli_usage ("--hmac-key and --clear-hmac-key contradict each other");
+  if (hmac_key != NULL && *hmac_key == '\0')
+    return em_cli_usage ("--hmac-key must not be empty (use --clear-hmac-key)");
+  project = em_cli_open_project (argv[1], &code);
+  if (project == NULL)
+    return code;
+  if ((hmac_key != NULL || clear_hmac) &&
+      !em_project_set_setting (project, "hmac_key", clear_hmac ? NULL : hmac_key, &error))
+    return em_cli_fail (error);
+  api_key = em_project_get_setting (project, "api_key");
+  current_hmac = em_project_get_setting (project, "hmac_key");
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "api_key");
+      json_builder_add_string_value (b, api_key);
+      json_builder_set_member_name (b, "hmac_key_set");
+      json_builder_add_boolean_value (b, current_hmac != NULL);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      em_cli_print_json (root);
+      return EM_EXIT_OK;
+    }
+  /* The HMAC key is a secret the user chose: say whether it is set, never print it. */
+  printf ("API key:  %s\nHMAC key: %s\n", api_key != NULL ? api_key : "(none)",
+          current_hmac != NULL ? "set (signed documents required)" : "not set");
+  return EM_EXIT_OK;
+}
+
 int
 em_cli_project_main (int argc, char **argv)
 {
   static const EmCliCommand commands[] = {
     { "create", "create an empty project file", project_create },
     { "info", "show a project's name, sample counts and labels", project_info },
+    { "keys", "show the API key, set or clear the HMAC key devices sign with", project_keys },
     { NULL, NULL, NULL },
   };
   return em_cli_dispatch ("project", commands, argc, argv);

@@ -109,12 +109,11 @@ class ServeTest(CliTestCase):
     def start(self, *extra, hmac_key=None, env=None):
         self.project = self.new_project()
         if hmac_key is not None:
-            # No CLI sets the HMAC key yet: write the setting directly.
-            con = sqlite3.connect(self.project, timeout=30)
-            with con:
-                con.execute('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)',
-                            ('hmac_key', hmac_key))
-            con.close()
+            self.cli('project', 'keys', self.project, '--hmac-key', hmac_key)
+            keys = self.cli_json('project', 'keys', self.project, '--json')
+            self.assertTrue(keys['hmac_key_set'])
+            # The secret itself is never printed.
+            self.assertNotIn(hmac_key, self.cli('project', 'keys', self.project).stdout)
         self.server = Server(self.project, *extra, env=env)
         self.addCleanup(self._stop)
         self.expected = {}  # name -> (label, category)
