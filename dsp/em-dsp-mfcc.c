@@ -35,15 +35,12 @@ check (const em_dsp_mfcc_params *p, double fs, size_t n_samples,
        em_dsp_frames *frames, const char **reason)
 {
   int status;
-  const char *why = NULL;
 
   if (reason != NULL)
     *reason = NULL;
-  if (!(fs > 0.0) || !isfinite (fs))
-    return fail (reason, "the sampling frequency must be a positive number", EM_DSP_ERR_PARAM);
-  if (p->fft_length < 0 || !em_dsp_fft_length_ok ((size_t) p->fft_length))
-    return fail (reason, "fft_length must be a power of two from 4 to 8192",
-                 EM_DSP_ERR_FFT_LENGTH);
+  status = em_dsp_speech_check_fs_fft (fs, p->fft_length, reason);
+  if (status != EM_DSP_OK)
+    return status;
   if (p->num_filters < 1 || p->num_filters > 4096)
     return fail (reason, "num_filters must be between 1 and 4096", EM_DSP_ERR_PARAM);
   if (p->num_cepstral < 1 || p->num_cepstral > p->num_filters)
@@ -55,15 +52,9 @@ check (const em_dsp_mfcc_params *p, double fs, size_t n_samples,
   if (!isfinite (p->pre_cof))
     return fail (reason, "pre_cof must be a finite number", EM_DSP_ERR_PARAM);
 
-  status = em_dsp_speech_frames (fs, n_samples, p->frame_length, p->frame_stride, frames);
-  if (status != EM_DSP_OK)
-    return fail (reason, em_dsp_speech_frames_reason (status, frames), status);
-
-  status = em_dsp_mel_points ((size_t) p->num_filters, (size_t) p->fft_length, fs,
-                              p->low_frequency, p->high_frequency, NULL, &why);
-  if (status != EM_DSP_OK)
-    return fail (reason, why, status);
-  return EM_DSP_OK;
+  return em_dsp_speech_check_frames_mel (fs, n_samples, p->frame_length, p->frame_stride,
+                                         p->num_filters, p->fft_length, p->low_frequency,
+                                         p->high_frequency, frames, reason);
 }
 
 int

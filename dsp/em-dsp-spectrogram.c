@@ -32,11 +32,9 @@ check (const em_dsp_spectrogram_params *p, double fs, size_t n_samples,
 
   if (reason != NULL)
     *reason = NULL;
-  if (!(fs > 0.0) || !isfinite (fs))
-    return fail (reason, "the sampling frequency must be a positive number", EM_DSP_ERR_PARAM);
-  if (p->fft_length < 0 || !em_dsp_fft_length_ok ((size_t) p->fft_length))
-    return fail (reason, "fft_length must be a power of two from 4 to 8192",
-                 EM_DSP_ERR_FFT_LENGTH);
+  status = em_dsp_speech_check_fs_fft (fs, p->fft_length, reason);
+  if (status != EM_DSP_OK)
+    return status;
   if (!isfinite (p->noise_floor_db) || p->noise_floor_db == 12.0)
     return fail (reason, "noise_floor_db must be a finite number other than 12",
                  EM_DSP_ERR_PARAM);

@@ -498,3 +498,43 @@ em_dsp_audio_cap_frame_stride (double window_size_ms, double frame_stride)
     return (window_size_ms / 1000.0) / EM_DSP_SPEECH_MAX_FRAMES;
   return frame_stride;
 }
+
+int
+em_dsp_speech_check_fs_fft (double fs, int fft_length, const char **reason)
+{
+  const char *why = NULL;
+  int status = EM_DSP_OK;
+
+  if (!(fs > 0.0) || !isfinite (fs))
+    {
+      why = "the sampling frequency must be a positive number";
+      status = EM_DSP_ERR_PARAM;
+    }
+  else if (fft_length < 0 || !em_dsp_fft_length_ok ((size_t) fft_length))
+    {
+      why = "fft_length must be a power of two from 4 to 8192";
+      status = EM_DSP_ERR_FFT_LENGTH;
+    }
+  if (reason != NULL)
+    *reason = why;
+  return status;
+}
+
+int
+em_dsp_speech_check_frames_mel (double fs, size_t n_samples, double frame_length,
+                                double frame_stride, int num_filters, int fft_length,
+                                double low_frequency, double high_frequency,
+                                em_dsp_frames *frames, const char **reason)
+{
+  const char *why = NULL;
+  int status = em_dsp_speech_frames (fs, n_samples, frame_length, frame_stride, frames);
+
+  if (status != EM_DSP_OK)
+    why = em_dsp_speech_frames_reason (status, frames);
+  else
+    status = em_dsp_mel_points ((size_t) num_filters, (size_t) fft_length, fs, low_frequency,
+                                high_frequency, NULL, &why);
+  if (reason != NULL)
+    *reason = status == EM_DSP_OK ? NULL : why;
+  return status;
+}

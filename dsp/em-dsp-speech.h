@@ -52,6 +52,17 @@ int em_dsp_speech_frames (double fs, size_t n_samples, double frame_length,
  * apart by frames->count (static storage). */
 const char *em_dsp_speech_frames_reason (int status, const em_dsp_frames *frames);
 
+/* Shared parameter checks of the MFCC, MFE and spectrogram blocks, so each
+ * gives the same message for the same mistake. They return a status and set
+ * *reason (may be NULL) to a static sentence. */
+/* fs positive and finite; fft_length a power of two from 4 to 8192. */
+int em_dsp_speech_check_fs_fft (double fs, int fft_length, const char **reason);
+/* Framing (numframes 1 … 500) and a mel filterbank in which no filter is empty. */
+int em_dsp_speech_check_frames_mel (double fs, size_t n_samples, double frame_length,
+                                    double frame_stride, int num_filters, int fft_length,
+                                    double low_frequency, double high_frequency,
+                                    em_dsp_frames *frames, const char **reason);
+
 /* ---- Pre-emphasis ---- */
 
 /* y[n] = s·x[n] − cof·s·x[(n − shift) mod N], n = start … start+count−1,
