@@ -18,139 +18,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "dsp-run-common.h"
 #include "em-dsp-fft.h"
 #include "em-dsp-filter.h"
 #include "em-dsp-flatten.h"
 #include "em-dsp-image.h"
 #include "em-dsp-raw.h"
 #include "em-dsp-spectral.h"
-
-#define MAX_KEYS 32
-
-typedef struct {
-  char key[64];
-  const char *value;
-  int used;
-} kv;
-
-static kv keys[MAX_KEYS];
-static int n_keys;
-
-static void
-die (const char *what, int status, const char *reason)
-{
-  if (status != 0)
-    fprintf (stderr, "error: %s: %s (%d)%s%s\n", what, em_dsp_status_string (status), status,
-             reason ? ": " : "", reason ? reason : "");
-  else
-    fprintf (stderr, "error: %s\n", what);
-  exit (1);
-}
-
-static const char *
-get (const char *key)
-{
-  int i;
-  for (i = 0; i < n_keys; i++)
-    if (strcmp (keys[i].key, key) == 0)
-      {
-        keys[i].used = 1;
-        return keys[i].value;
-      }
-  return NULL;
-}
-
-static double
-get_num (const char *key, double def)
-{
-  const char *v = get (key);
-  char *end;
-  double d;
-  if (v == NULL)
-    return def;
-  d = strtod (v, &end);
-  if (end == v || *end != '\0')
-    {
-      fprintf (stderr, "error: %s=%s is not a number\n", key, v);
-      exit (1);
-    }
-  return d;
-}
-
-static int
-get_bool (const char *key, int def)
-{
-  const char *v = get (key);
-  if (v == NULL)
-    return def;
-  if (strcmp (v, "1") == 0 || strcmp (v, "true") == 0 || strcmp (v, "True") == 0)
-    return 1;
-  if (strcmp (v, "0") == 0 || strcmp (v, "false") == 0 || strcmp (v, "False") == 0)
-    return 0;
-  fprintf (stderr, "error: %s=%s is not a boolean\n", key, v);
-  exit (1);
-}
-
-/* Index of v in names (NULL-terminated), or exit. */
-static int
-get_enum (const char *key, int def, const char *const *names, const int *values)
-{
-  const char *v = get (key);
-  int i;
-  if (v == NULL)
-    return def;
-  for (i = 0; names[i]; i++)
-    if (strcmp (v, names[i]) == 0)
-      return values[i];
-  fprintf (stderr, "error: %s=%s is not a known value\n", key, v);
-  exit (1);
-}
-
-static float *
-read_floats (const char *path, size_t *n)
-{
-  FILE *f = strcmp (path, "-") == 0 ? stdin : fopen (path, "rb");
-  size_t cap = 4096, len = 0, got;
-  float *buf;
-
-  if (f == NULL)
-    die ("cannot open the signal file", 0, NULL);
-  buf = malloc (cap * sizeof (float));
-  while (buf && (got = fread (buf + len, sizeof (float), cap - len, f)) > 0)
-    {
-      len += got;
-      if (len == cap)
-        {
-          cap *= 2;
-          buf = realloc (buf, cap * sizeof (float));
-        }
-    }
-  if (buf == NULL)
-    die ("out of memory", 0, NULL);
-  if (f != stdin)
-    fclose (f);
-  *n = len;
-  return buf;
-}
-
-static void *
-scratch_alloc (size_t bytes)
-{
-  /* Round up: aligned_alloc wants a multiple of the alignment. */
-  size_t b = (bytes + EM_DSP_ALIGN) & ~(size_t) (EM_DSP_ALIGN - 1);
-  void *p = aligned_alloc (EM_DSP_ALIGN, b);
-  if (p == NULL)
-    die ("out of memory", 0, NULL);
-  return p;
-}
-
-static double
-now_us (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
-}
 
 /* Everything a block run needs, so --bench can repeat just the call. */
 typedef struct {
@@ -217,7 +91,7 @@ run_once (job *j)
         em_dsp_rfft_f32 (j->plan, j->in + i, j->out + (i / j->fft_n) * (j->fft_n + 2));
       return EM_DSP_OK;
     }
-  die ("unknown block (spectral, flatten, raw, image, filter, decimate, fft)", 0, NULL);
+  run_die ("unknown block (spectral, flatten, raw, image, filter, decimate, fft)", 0, NULL);
   return EM_DSP_ERR_PARAM;
 }
 
@@ -243,33 +117,33 @@ setup (job *j, size_t n_in)
   const char *reason = NULL;
   int rc = EM_DSP_OK;
 
-  j->fs = (float) get_num ("fs", 100.0);
-  j->axes = (size_t) get_num ("axes", 1.0);
+  j->fs = (float) run_get_num ("fs", 100.0);
+  j->axes = (size_t) run_get_num ("axes", 1.0);
   if (j->axes == 0)
-    die ("axes must be at least 1", 0, NULL);
+    run_die ("axes must be at least 1", 0, NULL);
   j->frames = n_in / j->axes;
 
   if (strcmp (j->block, "spectral") == 0)
     {
       em_dsp_spectral_params *p = &j->sp;
       em_dsp_spectral_params_default (p);
-      p->scale_axes = (float) get_num ("scale_axes", p->scale_axes);
-      p->input_decimation_ratio = (int) get_num ("input_decimation_ratio", p->input_decimation_ratio);
-      p->filter_type = get_enum ("filter_type", p->filter_type, ft_names, ft_values);
-      p->filter_cutoff = (float) get_num ("filter_cutoff", p->filter_cutoff);
-      p->filter_order = (int) get_num ("filter_order", p->filter_order);
-      p->analysis_type = get_enum ("analysis_type", p->analysis_type, at_names, at_values);
-      p->fft_length = (int) get_num ("fft_length", p->fft_length);
-      p->do_log = get_bool ("do_log", p->do_log);
-      p->do_fft_overlap = get_bool ("do_fft_overlap", p->do_fft_overlap);
-      p->wavelet_level = (int) get_num ("wavelet_level", p->wavelet_level);
-      if (get ("wavelet"))
+      p->scale_axes = (float) run_get_num ("scale_axes", p->scale_axes);
+      p->input_decimation_ratio = (int) run_get_num ("input_decimation_ratio", p->input_decimation_ratio);
+      p->filter_type = run_get_enum ("filter_type", p->filter_type, ft_names, ft_values);
+      p->filter_cutoff = (float) run_get_num ("filter_cutoff", p->filter_cutoff);
+      p->filter_order = (int) run_get_num ("filter_order", p->filter_order);
+      p->analysis_type = run_get_enum ("analysis_type", p->analysis_type, at_names, at_values);
+      p->fft_length = (int) run_get_num ("fft_length", p->fft_length);
+      p->do_log = run_get_bool ("do_log", p->do_log);
+      p->do_fft_overlap = run_get_bool ("do_fft_overlap", p->do_fft_overlap);
+      p->wavelet_level = (int) run_get_num ("wavelet_level", p->wavelet_level);
+      if (run_get ("wavelet"))
         {
           /* Too long a name is passed cut short; the check then refuses it. */
-          strncpy (p->wavelet, get ("wavelet"), sizeof p->wavelet - 1);
+          strncpy (p->wavelet, run_get ("wavelet"), sizeof p->wavelet - 1);
           p->wavelet[sizeof p->wavelet - 1] = '\0';
         }
-      p->extra_low_freq = get_bool ("extra_low_freq", p->extra_low_freq);
+      p->extra_low_freq = run_get_bool ("extra_low_freq", p->extra_low_freq);
       rc = em_dsp_spectral_check (p, j->fs, j->frames, j->axes, &j->n_out, &reason);
       j->scratch_bytes = em_dsp_spectral_scratch_bytes (p, j->frames);
     }
@@ -277,21 +151,21 @@ setup (job *j, size_t n_in)
     {
       em_dsp_flatten_params *p = &j->fp;
       em_dsp_flatten_params_default (p);
-      p->scale_axes = (float) get_num ("scale_axes", p->scale_axes);
-      p->average = get_bool ("average", p->average);
-      p->minimum = get_bool ("minimum", p->minimum);
-      p->maximum = get_bool ("maximum", p->maximum);
-      p->rms = get_bool ("rms", p->rms);
-      p->stdev = get_bool ("stdev", p->stdev);
-      p->skewness = get_bool ("skewness", p->skewness);
-      p->kurtosis = get_bool ("kurtosis", p->kurtosis);
+      p->scale_axes = (float) run_get_num ("scale_axes", p->scale_axes);
+      p->average = run_get_bool ("average", p->average);
+      p->minimum = run_get_bool ("minimum", p->minimum);
+      p->maximum = run_get_bool ("maximum", p->maximum);
+      p->rms = run_get_bool ("rms", p->rms);
+      p->stdev = run_get_bool ("stdev", p->stdev);
+      p->skewness = run_get_bool ("skewness", p->skewness);
+      p->kurtosis = run_get_bool ("kurtosis", p->kurtosis);
       rc = em_dsp_flatten_check (p, j->frames, j->axes, &j->n_out, &reason);
       j->scratch_bytes = em_dsp_flatten_scratch_bytes (p, j->frames);
     }
   else if (strcmp (j->block, "raw") == 0)
     {
       em_dsp_raw_params_default (&j->rp);
-      j->rp.scale_axes = (float) get_num ("scale_axes", j->rp.scale_axes);
+      j->rp.scale_axes = (float) run_get_num ("scale_axes", j->rp.scale_axes);
       rc = em_dsp_raw_check (&j->rp, j->frames, j->axes, &j->n_out, &reason);
     }
   else if (strcmp (j->block, "image") == 0)
@@ -299,35 +173,35 @@ setup (job *j, size_t n_in)
       em_dsp_image_params *p = &j->ip;
       uint8_t *rgb;
       em_dsp_image_params_default (p);
-      p->channels = get_enum ("channels", p->channels, ch_names, ch_values);
-      p->width = (size_t) get_num ("width", (double) p->width);
-      p->height = (size_t) get_num ("height", (double) p->height);
-      p->resize_mode = get_enum ("resize_mode", p->resize_mode, rm_names, rm_values);
-      p->crop_anchor = get_enum ("crop_anchor", p->crop_anchor, an_names, an_values);
+      p->channels = run_get_enum ("channels", p->channels, ch_names, ch_values);
+      p->width = (size_t) run_get_num ("width", (double) p->width);
+      p->height = (size_t) run_get_num ("height", (double) p->height);
+      p->resize_mode = run_get_enum ("resize_mode", p->resize_mode, rm_names, rm_values);
+      p->crop_anchor = run_get_enum ("crop_anchor", p->crop_anchor, an_names, an_values);
       if (n_in < 2)
-        die ("an image file starts with width and height", 0, NULL);
+        run_die ("an image file starts with width and height", 0, NULL);
       j->img_w = (size_t) j->in[0];
       j->img_h = (size_t) j->in[1];
       if (j->img_w * j->img_h != n_in - 2)
-        die ("the image file holds the wrong number of pixels", 0, NULL);
+        run_die ("the image file holds the wrong number of pixels", 0, NULL);
       rgb = malloc (j->img_w * j->img_h * 3 + 1);
       rc = em_dsp_image_unpack_rgb_f32 (j->in + 2, j->img_w * j->img_h, rgb);
       if (rc != EM_DSP_OK)
-        die ("pixels must be whole numbers 0 … 0xFFFFFF", 0, NULL);
+        run_die ("pixels must be whole numbers 0 … 0xFFFFFF", 0, NULL);
       j->rgb = rgb;
       rc = em_dsp_image_check (p, j->img_w, j->img_h, &j->n_out, &reason);
       j->scratch_bytes = em_dsp_image_scratch_bytes (p);
     }
   else if (strcmp (j->block, "filter") == 0)
     {
-      int type = get_enum ("filter_type", EM_DSP_FILTER_LOW, ft_names, ft_values);
-      rc = em_dsp_butter_design (&j->bf, type, (int) get_num ("filter_order", 6),
-                                 j->fs, (float) get_num ("filter_cutoff", 3));
+      int type = run_get_enum ("filter_type", EM_DSP_FILTER_LOW, ft_names, ft_values);
+      rc = em_dsp_butter_design (&j->bf, type, (int) run_get_num ("filter_order", 6),
+                                 j->fs, (float) run_get_num ("filter_cutoff", 3));
       j->n_out = j->frames * j->axes;
     }
   else if (strcmp (j->block, "decimate") == 0)
     {
-      j->ratio = (int) get_num ("ratio", 10);
+      j->ratio = (int) run_get_num ("ratio", 10);
       if (!em_dsp_decimate_ratio_ok (j->ratio) || j->frames == 0)
         rc = EM_DSP_ERR_PARAM;
       j->n_out = em_dsp_decimate_length (j->frames, j->ratio) * j->axes;
@@ -335,27 +209,27 @@ setup (job *j, size_t n_in)
     }
   else if (strcmp (j->block, "fft") == 0)
     {
-      int portable = get_bool ("portable", 0);
+      int portable = run_get_bool ("portable", 0);
       size_t bytes;
       void *mem;
-      j->fft_n = (size_t) get_num ("fft_length", 16);
+      j->fft_n = (size_t) run_get_num ("fft_length", 16);
       bytes = portable ? em_dsp_rfft_plan_bytes_portable (j->fft_n) : em_dsp_rfft_plan_bytes (j->fft_n);
       if (bytes == 0)
-        die ("fft", EM_DSP_ERR_FFT_LENGTH, NULL);
-      mem = scratch_alloc (bytes);
+        run_die ("fft", EM_DSP_ERR_FFT_LENGTH, NULL);
+      mem = run_scratch_alloc (bytes);
       j->plan = portable ? em_dsp_rfft_init_portable (j->fft_n, mem, bytes)
                          : em_dsp_rfft_init (j->fft_n, mem, bytes);
       if (j->plan == NULL)
-        die ("fft plan", EM_DSP_ERR_SCRATCH, NULL);
+        run_die ("fft plan", EM_DSP_ERR_SCRATCH, NULL);
       j->axes = 1;
       j->frames = n_in;
       j->n_out = (n_in / j->fft_n) * (j->fft_n + 2);
     }
   else
-    die ("unknown block (spectral, flatten, raw, image, filter, decimate, fft)", 0, NULL);
+    run_die ("unknown block (spectral, flatten, raw, image, filter, decimate, fft)", 0, NULL);
 
   if (rc != EM_DSP_OK)
-    die (j->block, rc, reason);
+    run_die (j->block, rc, reason);
 }
 
 /* Static so every buffer stays reachable until exit: the runner never frees
@@ -370,7 +244,7 @@ main (int argc, char **argv)
   int names = 0;
   size_t n_in;
   float *in;
-  int argi = 1, i, rc;
+  int argi = 1, rc;
 
   if (argi + 1 < argc && strcmp (argv[argi], "--bench") == 0)
     {
@@ -389,40 +263,19 @@ main (int argc, char **argv)
     }
   j.block = argv[argi++];
   for (; argi < argc; argi++)
-    {
-      char *eq = strchr (argv[argi], '=');
-      if (eq == NULL)
-        {
-          path = argv[argi];
-          continue;
-        }
-      if (n_keys == MAX_KEYS || (size_t) (eq - argv[argi]) >= sizeof keys[0].key)
-        die ("too many or too long parameters", 0, NULL);
-      memcpy (keys[n_keys].key, argv[argi], (size_t) (eq - argv[argi]));
-      keys[n_keys].key[eq - argv[argi]] = '\0';
-      /* Studio spells its parameters with dashes. */
-      for (i = 0; keys[n_keys].key[i]; i++)
-        if (keys[n_keys].key[i] == '-')
-          keys[n_keys].key[i] = '_';
-      keys[n_keys].value = eq + 1;
-      n_keys++;
-    }
+    if (!run_add_param (argv[argi]))
+      path = argv[argi];
   if (path == NULL)
-    die ("no signal file given", 0, NULL);
+    run_die ("no signal file given", 0, NULL);
 
-  in = read_floats (path, &n_in);
+  in = run_read_floats (path, &n_in);
   j.in = in;
   setup (&j, n_in);
-  for (i = 0; i < n_keys; i++)
-    if (!keys[i].used)
-      {
-        fprintf (stderr, "error: unknown parameter %s for block %s\n", keys[i].key, j.block);
-        return 1;
-      }
+  run_check_used (j.block);
   j.out = malloc ((j.n_out + 1) * sizeof (float));
-  j.scratch = scratch_alloc (j.scratch_bytes + 1);
+  j.scratch = run_scratch_alloc (j.scratch_bytes + 1);
   if (j.out == NULL)
-    die ("out of memory", 0, NULL);
+    run_die ("out of memory", 0, NULL);
 
   if (bench > 0)
     {
@@ -430,11 +283,11 @@ main (int argc, char **argv)
       long k;
       rc = run_once (&j);  /* warm-up, and fail early */
       if (rc != EM_DSP_OK)
-        die (j.block, rc, NULL);
-      t0 = now_us ();
+        run_die (j.block, rc, NULL);
+      t0 = run_now_us ();
       for (k = 0; k < bench; k++)
         run_once (&j);
-      t1 = now_us ();
+      t1 = run_now_us ();
       printf ("%.4f\n", (t1 - t0) / (double) bench);
       return 0;
     }
@@ -444,12 +297,12 @@ main (int argc, char **argv)
       size_t k;
       char label[128];
       if (strcmp (j.block, "spectral") != 0)
-        die ("--names works for the spectral block only", 0, NULL);
+        run_die ("--names works for the spectral block only", 0, NULL);
       for (k = 0; k < j.n_out; k++)
         {
           rc = em_dsp_spectral_feature_name (&j.sp, j.fs, j.axes, NULL, k, label, sizeof label);
           if (rc != EM_DSP_OK)
-            die ("feature name", rc, NULL);
+            run_die ("feature name", rc, NULL);
           printf ("%s\n", label);
         }
       return 0;
@@ -457,8 +310,8 @@ main (int argc, char **argv)
 
   rc = run_once (&j);
   if (rc != EM_DSP_OK)
-    die (j.block, rc, NULL);
+    run_die (j.block, rc, NULL);
   if (j.n_out > 0 && fwrite (j.out, sizeof (float), j.n_out, stdout) != j.n_out)
-    die ("cannot write the features", 0, NULL);
+    run_die ("cannot write the features", 0, NULL);
   return 0;
 }
