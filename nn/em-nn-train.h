@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* em-nn-train.h — training loop: mini-batches, Adam / SGD+momentum,
+ * decoupled weight decay, cross-entropy (label smoothing, class weights) or
+ * MSE / Huber, validation split, early stopping with best-checkpoint restore,
+ * learning-rate finder. A fixed seed gives an identical model.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "em-nn-model.h"
+#include "em-nn-augment.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  EM_NN_LOSS_CROSS_ENTROPY,   /* last layer softmax; y = class index */
+  EM_NN_LOSS_MSE,             /* y_value = targets (n × outputs) */
+  EM_NN_LOSS_HUBER,
+} EmNnLoss;
+
+typedef enum {
+  EM_NN_OPTIMIZER_ADAM,
+  EM_NN_OPTIMIZER_SGD,
+} EmNnOptimizer;
+
+/* Borrowed arrays. x: n × n_features (= model input size), row-major. */
+typedef struct {
+  int          n;
+  int          n_features;
+  const float *x;
+  const int   *y;          /* classification: [n] in 0..n_classes-1; else NULL */
+  int          n_classes;
+  const float *y_value;    /* regression: n × n_outputs; else NULL */
+  int          n_outputs;
+} EmNnDataset;
+
+typedef struct {
+  int            epochs;              /* 30 */
+  int            batch_size;          /* 32 */
+  double         learning_rate;       /* 0.005 */
+  EmNnOptimizer  optimizer;           /* adam (beta1 0.9, beta2 0.999, eps 1e-7 as Keras) */
+  double         momentum;            /* sgd: 0.9 */
+  double         weight_decay;        /* decoupled (AdamW / SGDW style): 0 */
+  EmNnLoss       loss;                /* cross-entropy */
+  double         label_smoothing;     /* 0 */
+  double         huber_delta;         /* 1.0 */
+  const float   *class_weights;       /* [n_classes] or NULL */
+  double         validation_split;    /* 0.2; stratified for classification, seeded */
+  const EmNnDataset *validation;      /* explicit validation set instead of the split */
+  int            early_stopping_patience; /* 0 = off; monitors val loss, restores best */
+  guint64        seed;                /* 1 */
+  EmNnAugment    augment;             /* all zero = off */
+} EmNnTrainOptions;
+
+void em_nn_train_options_init (EmNnTrainOptions *options);
+
+typedef struct {
+  int    epoch;          /* 1-based */
+  int    n_epochs;
+  double loss, accuracy;           /* training (accuracy: classification only, else NAN) */
+  double val_loss, val_accuracy;   /* NAN without validation data */
+  double seconds;                  /* this epoch's wall time */
+} EmNnEpochStats;
+
+/* Called after every epoch on the training thread. */
+typedef void (*EmNnEpochFunc) (const EmNnEpochStats *stats, gpointer user_data);
+
+typedef struct {
+  GArray *history;       /* (element-type EmNnEpochStats) */
+  int     best_epoch;    /* the epoch whose weights the model holds */
+  gboolean stopped_early;
+} EmNnTrainResult;
+
+void em_nn_train_result_free (EmNnTrainResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EmNnTrainResult, em_nn_train_result_free)
+
+/* Check the data (finite features, labels in range, at least two classes
+ * present, no class without windows, sizes matching the model's input and
+ * output) and train @model's weights in place (initialize them first with
+ * em_nn_model_init_weights). Cancel returns FALSE with G_IO_ERROR_CANCELLED
+ * and leaves the best weights so far. (out) (optional) result. */
+gboolean em_nn_train (EmNnModel *model, const EmNnDataset *data, const EmNnTrainOptions *options,
+                      EmNnEpochFunc progress, gpointer user_data, GCancellable *cancellable,
+                      EmNnTrainResult **result, GError **error);
+
+/* "Balanced" class weights n / (n_classes × count_c). (transfer full) */
+float   *em_nn_class_weights_balanced (const EmNnDataset *data);
+
+/* Learning-rate range test (Smith): one pass raising the rate exponentially
+ * from 1e-6 to 1; returns the rate one decade below the loss minimum. The
+ * model's weights are restored afterwards. 0 on error. */
+double   em_nn_find_learning_rate (EmNnModel *model, const EmNnDataset *data,
+                                   const EmNnTrainOptions *options, GCancellable *cancellable,
+                                   GError **error);
+
+/* Float inference over n windows in batches: out n × output size. */
+gboolean em_nn_predict (EmNnModel *model, const float *x, int n, float *out, GError **error);
+
+G_END_DECLS
