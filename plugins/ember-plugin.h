@@ -90,6 +90,70 @@ typedef struct {
   void *reserved[8];
 } EmProcessingOps;
 
+/* --- learning blocks ------------------------------------------------------
+ * A learning block trains on the features of the impulse's processing
+ * blocks (concatenated per window, in the order the impulse lists its
+ * inputs) and runs on one feature vector. The trained model is an opaque
+ * byte blob the block defines (Ember stores it in the project); it holds the
+ * float model and, where the block quantizes, the int8 one. */
+typedef struct {
+  uint32_t           n_features;   /* per window, all inputs concatenated */
+  uint32_t           rows, cols;   /* shape of the first input's features (rows × cols; cols = 1 when flat) */
+  uint32_t           n_inputs;     /* processing blocks feeding this block */
+  uint32_t           input_kind;   /* EM_INPUT_* of the impulse's input */
+  uint32_t           n_classes;    /* classification: labels; 0 for regression / anomaly */
+  const char *const *labels;       /* [n_classes], sorted */
+} EmLearnInfo;
+
+/* Borrowed arrays. */
+typedef struct {
+  uint32_t       n;                /* windows */
+  const float   *x;                /* n × n_features */
+  const int32_t *y;                /* classification: class index per window; else NULL */
+  const float   *y_value;          /* regression: target per window; else NULL */
+} EmLearnData;
+
+typedef struct {
+  int32_t epoch, n_epochs;
+  double  loss, accuracy;          /* accuracy NAN for regression */
+  double  val_loss, val_accuracy;  /* NAN without validation */
+} EmLearnProgress;
+
+typedef struct {
+  /* After each epoch (or step of a non-NN block), on the training thread.
+   * log_line: a one-line human message (may be NULL). Return nonzero to
+   * cancel; train() then returns EM_LEARN_CANCELLED. */
+  int  (*progress) (const EmLearnProgress *progress, const char *log_line, void *user_data);
+  void  *user_data;
+} EmLearnCallbacks;
+
+#define EM_LEARN_CANCELLED (-2)
+
+typedef struct {
+  /* Suggested parameters for this input ("name=value" lines, e.g. the
+   * default architecture as one-line JSON) written to out. */
+  int  (*defaults)   (const EmLearnInfo *info, char *out, size_t out_len, char *err, size_t err_len);
+  /* Train. On success *model / *model_len hold a blob allocated with
+   * malloc() (Ember frees it with free_model), and report (report_len bytes)
+   * a JSON object describing the model (architecture, parameter count, arena
+   * bytes, best epoch, ...). */
+  int  (*train)      (const EmPluginParam *params, size_t n_params, const EmLearnInfo *info,
+                      const EmLearnData *data, const EmLearnCallbacks *callbacks,
+                      void **model, size_t *model_len, char *report, size_t report_len,
+                      char *err, size_t err_len);
+  void (*free_model) (void *model);
+  /* Prepare a trained blob for running; int8: the quantized model (a block
+   * without one returns an error). *n_outputs: classes, or 1 (regression
+   * value / anomaly score). */
+  int  (*load)       (const void *model, size_t model_len, int int8, void **state,
+                      uint32_t *n_outputs, char *err, size_t err_len);
+  /* One window's features (n_features floats) → outputs: class
+   * probabilities, the regression value or the anomaly score. */
+  int  (*run)        (void *state, const float *features, float *out, char *err, size_t err_len);
+  void (*free)       (void *state);
+  void *reserved[8];
+} EmLearningOps;
+
 typedef struct {
   const char  *id;            /* stable, lower-case: "mfcc" */
   EmBlockKind  kind;
@@ -100,7 +164,7 @@ typedef struct {
    * "default", "min", "max", "values": [...] (enum), "label", "help", "units"}] */
   const char  *params_schema;
   uint32_t     input_kinds;   /* EM_INPUT_* mask */
-  const void  *ops;           /* EmProcessingOps for EM_BLOCK_PROCESSING */
+  const void  *ops;           /* EmProcessingOps for EM_BLOCK_PROCESSING, EmLearningOps for EM_BLOCK_LEARNING */
   void        *reserved[8];
 } EmBlockInfo;
 
