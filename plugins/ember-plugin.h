@@ -101,6 +101,7 @@ typedef struct {
   uint32_t           rows, cols;   /* shape of the first input's features (rows × cols; cols = 1 when flat) */
   uint32_t           n_inputs;     /* processing blocks feeding this block */
   uint32_t           input_kind;   /* EM_INPUT_* of the impulse's input */
+  uint32_t           width, height; /* image input: pixels (rows = width × height, cols = channels); else 0 */
   uint32_t           n_classes;    /* classification: labels; 0 for regression / anomaly */
   const char *const *labels;       /* [n_classes], sorted */
 } EmLearnInfo;
