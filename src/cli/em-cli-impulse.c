@@ -111,29 +111,93 @@ load_impulse (EmProject *project, int *code)
   return impulse;
 }
 
-static gboolean
-add_block (EmImpulse *impulse, const char *plugin, const char *id, int *code)
+/* A free id for a new block: @id as given (refused when taken), or the
+ * plugin's id, numbered when taken. */
+static char *
+unique_id (EmImpulse *impulse, const char *plugin, const char *id, int *code)
 {
-  EmBlock *block = em_block_registry_lookup (em_block_registry_get_default (), plugin);
-  g_autofree char *unique = NULL;
+  char *unique = g_strdup (id != NULL ? id : plugin);
 
-  if (block == NULL || em_block_get_kind (block) != EM_BLOCK_PROCESSING)
-    {
-      fprintf (stderr, "ember-cli: no processing block '%s'; see 'ember-cli blocks list'\n", plugin);
-      *code = EM_EXIT_NOT_FOUND;
-      return FALSE;
-    }
-  unique = g_strdup (id != NULL ? id : plugin);
-  for (guint n = 2; em_impulse_find_block (impulse, unique) != NULL; n++)
+  for (guint n = 2; em_impulse_has_id (impulse, unique); n++)
     {
       if (id != NULL)
         {
           *code = em_cli_usage ("the impulse already has a block '%s'", id);
-          return FALSE;
+          g_free (unique);
+          return NULL;
         }
       g_free (unique);
       unique = g_strdup_printf ("%s-%u", plugin, n);
     }
+  return unique;
+}
+
+/* A learning block fed by @inputs (comma separated; NULL: every processing block). */
+static gboolean
+add_learn_block (EmImpulse *impulse, EmBlock *block, const char *plugin, const char *id, const char *inputs,
+                 int *code)
+{
+  g_autofree char *unique = NULL;
+  g_auto(GStrv) list = NULL;
+  EmImpulseLearnBlock *lb;
+
+  if (inputs != NULL)
+    {
+      list = g_strsplit (inputs, ",", -1);
+      for (guint i = 0; list[i] != NULL; i++)
+        {
+          if (em_impulse_find_block (impulse, list[i]) == NULL)
+            {
+              fprintf (stderr, "ember-cli: --inputs: the impulse has no processing block '%s'\n", list[i]);
+              *code = EM_EXIT_NOT_FOUND;
+              return FALSE;
+            }
+          for (guint k = 0; k < i; k++)
+            if (strcmp (list[k], list[i]) == 0)
+              return (*code = em_cli_usage ("--inputs names '%s' twice", list[i])), FALSE;
+        }
+    }
+  else
+    {
+      list = g_new0 (char *, impulse->blocks->len + 1);
+      for (guint i = 0; i < impulse->blocks->len; i++)
+        list[i] = g_strdup (((EmImpulseBlock *) g_ptr_array_index (impulse->blocks, i))->id);
+    }
+  if (list[0] == NULL)
+    {
+      fprintf (stderr, "ember-cli: a learning block needs a processing block to feed it: add one first\n");
+      *code = EM_EXIT_NOT_FOUND;
+      return FALSE;
+    }
+  if ((unique = unique_id (impulse, plugin, id, code)) == NULL)
+    return FALSE;
+  lb = em_impulse_add_learn_block (impulse, unique, plugin, (const char * const *) list);
+  lb->x = 300.0 * (impulse->blocks->len + impulse->learn_blocks->len);
+  {
+    g_autofree char *joined = g_strjoinv (", ", list);
+    printf ("Added learning block '%s' (%s) fed by %s\n", unique, em_block_get_name (block), joined);
+  }
+  return TRUE;
+}
+
+static gboolean
+add_block (EmImpulse *impulse, const char *plugin, const char *id, const char *inputs, int *code)
+{
+  EmBlock *block = em_block_registry_lookup (em_block_registry_get_default (), plugin);
+  g_autofree char *unique = NULL;
+
+  if (block != NULL && em_block_get_kind (block) == EM_BLOCK_LEARNING)
+    return add_learn_block (impulse, block, plugin, id, inputs, code);
+  if (block == NULL || em_block_get_kind (block) != EM_BLOCK_PROCESSING)
+    {
+      fprintf (stderr, "ember-cli: no processing or learning block '%s'; see 'ember-cli blocks list'\n", plugin);
+      *code = EM_EXIT_NOT_FOUND;
+      return FALSE;
+    }
+  if (inputs != NULL)
+    return (*code = em_cli_usage ("--inputs is for learning blocks; '%s' is a processing block", plugin)), FALSE;
+  if ((unique = unique_id (impulse, plugin, id, code)) == NULL)
+    return FALSE;
   em_impulse_add_block (impulse, unique, plugin)->x = 300.0 * impulse->blocks->len;
   printf ("Added block '%s' (%s)\n", unique, em_block_get_name (block));
   return TRUE;
@@ -174,7 +238,7 @@ impulse_create (int argc, char **argv)
   if (!apply_input_options (&o, &impulse->input, &code))
     goto out;
   for (guint i = 0; blocks != NULL && blocks[i] != NULL; i++)
-    if (!add_block (impulse, blocks[i], NULL, &code))
+    if (!add_block (impulse, blocks[i], NULL, NULL, &code))
       goto out;
   if (!em_impulse_save (project, impulse, &error))
     code = em_cli_fail (error);
@@ -233,15 +297,17 @@ out:
 static int
 impulse_add (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("PROJECT PLUGIN - add a processing block");
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("PROJECT PLUGIN - add a processing or learning block");
   g_autoptr(GError) error = NULL;
   g_autoptr(EmProject) project = NULL;
   g_autoptr(EmImpulse) impulse = NULL;
-  g_autofree char *id = NULL, *axes = NULL;
+  g_autofree char *id = NULL, *axes = NULL, *inputs = NULL;
   int code = 0;
   GOptionEntry entries[] = {
     { "id", 0, 0, G_OPTION_ARG_STRING, &id, "Block id in the impulse (default: the plugin's)", "ID" },
     { "axes", 0, 0, G_OPTION_ARG_STRING, &axes, "Axes this block sees, comma separated", "A,B" },
+    { "inputs", 0, 0, G_OPTION_ARG_STRING, &inputs,
+      "Learning blocks: processing blocks feeding it, comma separated (default: all)", "ID,ID" },
     { NULL }
   };
 
@@ -252,7 +318,10 @@ impulse_add (int argc, char **argv)
     return em_cli_usage ("impulse add needs a PROJECT and a PLUGIN");
   if ((project = em_cli_open_project (argv[1], &code)) == NULL || (impulse = load_impulse (project, &code)) == NULL)
     return code;
-  if (!add_block (impulse, argv[2], id, &code))
+  if (axes != NULL && em_block_registry_lookup (em_block_registry_get_default (), argv[2]) != NULL &&
+      em_block_get_kind (em_block_registry_lookup (em_block_registry_get_default (), argv[2])) == EM_BLOCK_LEARNING)
+    return em_cli_usage ("--axes is for processing blocks; '%s' is a learning block", argv[2]);
+  if (!add_block (impulse, argv[2], id, inputs, &code))
     return code;
   if (axes != NULL)
     ((EmImpulseBlock *) g_ptr_array_index (impulse->blocks, impulse->blocks->len - 1))->axes = g_strsplit (axes, ",", -1);
@@ -276,11 +345,8 @@ impulse_remove (int argc, char **argv)
     return em_cli_usage ("impulse remove needs a PROJECT and a BLOCK id");
   if ((project = em_cli_open_project (argv[1], &code)) == NULL || (impulse = load_impulse (project, &code)) == NULL)
     return code;
-  if (!em_impulse_remove_block (impulse, argv[2]))
-    {
-      fprintf (stderr, "ember-cli: the impulse has no block '%s'\n", argv[2]);
-      return EM_EXIT_NOT_FOUND;
-    }
+  if (!em_impulse_remove (impulse, argv[2], &error))
+    return em_cli_fail (error);
   if (!em_impulse_save (project, impulse, &error))
     return em_cli_fail (error);
   return EM_EXIT_OK;
@@ -310,6 +376,9 @@ impulse_set (int argc, char **argv)
   g_autoptr(EmImpulse) impulse = NULL;
   g_autoptr(EmBlockParams) check = NULL;
   EmImpulseBlock *ib;
+  EmImpulseLearnBlock *lb = NULL;
+  JsonObject *params;
+  const char *plugin;
   EmBlock *block;
   int code = 0;
 
@@ -320,11 +389,13 @@ impulse_set (int argc, char **argv)
   if ((project = em_cli_open_project (argv[1], &code)) == NULL || (impulse = load_impulse (project, &code)) == NULL)
     return code;
   ib = em_impulse_find_block (impulse, argv[2]);
-  if (ib == NULL)
+  if (ib == NULL && (lb = em_impulse_find_learn_block (impulse, argv[2])) == NULL)
     {
       fprintf (stderr, "ember-cli: the impulse has no block '%s'\n", argv[2]);
       return EM_EXIT_NOT_FOUND;
     }
+  params = ib != NULL ? ib->params : lb->params;
+  plugin = ib != NULL ? ib->plugin : lb->plugin;
   for (int i = 3; i < argc; i++)
     {
       g_auto(GStrv) kv = g_strsplit (argv[i], "=", 2);
@@ -333,10 +404,10 @@ impulse_set (int argc, char **argv)
       if (kv[0] == NULL || kv[1] == NULL || *kv[0] == '\0')
         return em_cli_usage ("'%s' is not NAME=VALUE", argv[i]);
       value = value_from_text (kv[1]);
-      json_object_set_member (ib->params, kv[0], g_steal_pointer (&value));
+      json_object_set_member (params, kv[0], g_steal_pointer (&value));
     }
-  block = em_block_registry_lookup (em_block_registry_get_default (), ib->plugin);
-  if (block != NULL && (check = em_block_resolve_params (block, ib->params, &error)) == NULL)
+  block = em_block_registry_lookup (em_block_registry_get_default (), plugin);
+  if (block != NULL && (check = em_block_resolve_params (block, params, &error)) == NULL)
     return em_cli_fail (error);
   if (!em_impulse_save (project, impulse, &error))
     return em_cli_fail (error);
@@ -398,9 +469,9 @@ em_cli_impulse_main (int argc, char **argv)
     { "create", "create the impulse from the project's data (replaces any)", impulse_create },
     { "show", "print the impulse as JSON", impulse_show },
     { "input", "change the input block (window size, stride, axes, image size)", impulse_input },
-    { "add", "add a processing block", impulse_add },
-    { "remove", "remove a processing block", impulse_remove },
-    { "set", "set processing block parameters", impulse_set },
+    { "add", "add a processing or learning block", impulse_add },
+    { "remove", "remove a block", impulse_remove },
+    { "set", "set block parameters", impulse_set },
     { "autotune", "suggest (and with --apply set) block parameters from the data", impulse_autotune },
     { NULL, NULL, NULL },
   };

@@ -51,6 +51,12 @@ em_block_get_processing_ops (EmBlock *b)
   return b->info->kind == EM_BLOCK_PROCESSING ? b->info->ops : NULL;
 }
 
+const EmLearningOps *
+em_block_get_learning_ops (EmBlock *b)
+{
+  return b->info->kind == EM_BLOCK_LEARNING ? b->info->ops : NULL;
+}
+
 const char *
 em_block_kind_to_string (EmBlockKind kind)
 {
@@ -327,6 +333,14 @@ check_block (const EmBlockInfo *info, guint index, JsonParser *parser, char **wh
       if (ops->init == NULL || ops->run == NULL || ops->free == NULL)
         return (*why = g_strdup_printf ("block '%s' lacks init, run or free", info->id)), FALSE;
     }
+  if (info->kind == EM_BLOCK_LEARNING)
+    {
+      const EmLearningOps *ops = info->ops;
+      if (ops->defaults == NULL || ops->train == NULL || ops->free_model == NULL || ops->load == NULL ||
+          ops->run == NULL || ops->free == NULL)
+        return (*why = g_strdup_printf ("block '%s' lacks defaults, train, free_model, load, run or free",
+                                        info->id)), FALSE;
+    }
   if (!json_parser_load_from_data (parser, info->params_schema != NULL ? info->params_schema : "[]", -1, &error))
     return (*why = g_strdup_printf ("block '%s': parameter schema is not JSON: %s", info->id, error->message)), FALSE;
   root = json_parser_get_root (parser);
@@ -420,6 +434,33 @@ em_block_registry_load_file (EmBlockRegistry *self, const char *path, GError **e
       EmBlock *block = g_ptr_array_index (new_blocks, i);
       g_hash_table_insert (self->blocks, (gpointer) block->info->id, em_block_ref (block));
     }
+  return TRUE;
+}
+
+gboolean
+em_block_registry_add_static (EmBlockRegistry *self, const EmBlockInfo *info, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *why = NULL;
+  EmBlock *block;
+
+  if (!check_block (info, 0, parser, &why))
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA, "%s", why);
+      return FALSE;
+    }
+  if (g_hash_table_contains (self->blocks, info->id))
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_DUPLICATE, "block id '%s' is already registered", info->id);
+      return FALSE;
+    }
+  block = g_new0 (EmBlock, 1);
+  g_atomic_ref_count_init (&block->ref_count);
+  block->info = info;
+  block->plugin_path = g_strdup ("(built in)");
+  block->schema_parser = g_steal_pointer (&parser);
+  block->schema = json_node_get_array (json_parser_get_root (block->schema_parser));
+  g_hash_table_insert (self->blocks, (gpointer) info->id, block);
   return TRUE;
 }
 

@@ -26,6 +26,8 @@ const char            *em_block_get_plugin_path    (EmBlock *block);
 /* The parsed parameter schema: a JSON array of parameter objects. (transfer none) */
 JsonArray             *em_block_get_schema         (EmBlock *block);
 const EmProcessingOps *em_block_get_processing_ops (EmBlock *block);
+/* NULL unless the block is a learning block. */
+const EmLearningOps   *em_block_get_learning_ops   (EmBlock *block);
 const char            *em_block_kind_to_string     (EmBlockKind kind);
 
 /* Resolved parameters: every schema parameter with the given value or its
@@ -63,6 +65,10 @@ EmBlockRegistry *em_block_registry_get_default  (void);
 void             em_block_registry_load_dir     (EmBlockRegistry *self, const char *dir);
 /* Load one plugin file; on failure it is listed as broken and FALSE returned. */
 gboolean         em_block_registry_load_file    (EmBlockRegistry *self, const char *path,
+                                                 GError **error);
+/* Register a block compiled into the program (tests, built-ins): checked
+ * like a plugin's. @info must outlive the registry. */
+gboolean         em_block_registry_add_static   (EmBlockRegistry *self, const EmBlockInfo *info,
                                                  GError **error);
 /* Sorted by kind then id. (transfer container) (element-type EmBlock) */
 GPtrArray       *em_block_registry_list         (EmBlockRegistry *self);

@@ -20,6 +20,18 @@ block_free (gpointer p)
   g_free (b);
 }
 
+static void
+learn_block_free (gpointer p)
+{
+  EmImpulseLearnBlock *b = p;
+
+  g_free (b->id);
+  g_free (b->plugin);
+  g_clear_pointer (&b->params, json_object_unref);
+  g_strfreev (b->inputs);
+  g_free (b);
+}
+
 EmImpulse *
 em_impulse_new (void)
 {
@@ -34,6 +46,7 @@ em_impulse_new (void)
   impulse->input.resize_mode = EM_RESIZE_SQUASH;
   impulse->input.crop_anchor = g_strdup ("middle-center");
   impulse->blocks = g_ptr_array_new_with_free_func (block_free);
+  impulse->learn_blocks = g_ptr_array_new_with_free_func (learn_block_free);
   return impulse;
 }
 
@@ -45,6 +58,7 @@ em_impulse_free (EmImpulse *impulse)
   g_strfreev (impulse->input.axes);
   g_free (impulse->input.crop_anchor);
   g_ptr_array_unref (impulse->blocks);
+  g_ptr_array_unref (impulse->learn_blocks);
   g_clear_pointer (&impulse->extra, json_node_unref);
   g_free (impulse);
 }
@@ -73,12 +87,97 @@ em_impulse_find_block (EmImpulse *impulse, const char *id)
   return NULL;
 }
 
+/* The first learning block that uses processing block @id, or NULL. */
+static EmImpulseLearnBlock *
+learn_block_using (EmImpulse *impulse, const char *id)
+{
+  for (guint i = 0; i < impulse->learn_blocks->len; i++)
+    {
+      EmImpulseLearnBlock *lb = g_ptr_array_index (impulse->learn_blocks, i);
+      if (g_strv_contains ((const char * const *) lb->inputs, id))
+        return lb;
+    }
+  return NULL;
+}
+
 gboolean
 em_impulse_remove_block (EmImpulse *impulse, const char *id)
 {
   EmImpulseBlock *b = em_impulse_find_block (impulse, id);
 
-  return b != NULL && g_ptr_array_remove (impulse->blocks, b);
+  /* A learning block must never point at a block that is gone. */
+  if (b == NULL || learn_block_using (impulse, id) != NULL)
+    return FALSE;
+  return g_ptr_array_remove (impulse->blocks, b);
+}
+
+EmImpulseLearnBlock *
+em_impulse_add_learn_block (EmImpulse *impulse, const char *id, const char *plugin,
+                            const char * const *inputs)
+{
+  EmImpulseLearnBlock *b = g_new0 (EmImpulseLearnBlock, 1);
+  const char * const none[] = { NULL };
+
+  b->id = g_strdup (id);
+  b->plugin = g_strdup (plugin);
+  b->params = json_object_new ();
+  b->inputs = g_strdupv ((char **) (inputs != NULL ? inputs : none));
+  g_ptr_array_add (impulse->learn_blocks, b);
+  return b;
+}
+
+EmImpulseLearnBlock *
+em_impulse_find_learn_block (EmImpulse *impulse, const char *id)
+{
+  for (guint i = 0; i < impulse->learn_blocks->len; i++)
+    {
+      EmImpulseLearnBlock *b = g_ptr_array_index (impulse->learn_blocks, i);
+      if (g_strcmp0 (b->id, id) == 0)
+        return b;
+    }
+  return NULL;
+}
+
+EmImpulseLearnBlock *
+em_impulse_first_learn_block (EmImpulse *impulse)
+{
+  return impulse->learn_blocks->len > 0 ? g_ptr_array_index (impulse->learn_blocks, 0) : NULL;
+}
+
+gboolean
+em_impulse_remove_learn_block (EmImpulse *impulse, const char *id)
+{
+  EmImpulseLearnBlock *b = em_impulse_find_learn_block (impulse, id);
+
+  return b != NULL && g_ptr_array_remove (impulse->learn_blocks, b);
+}
+
+gboolean
+em_impulse_has_id (EmImpulse *impulse, const char *id)
+{
+  return em_impulse_find_block (impulse, id) != NULL || em_impulse_find_learn_block (impulse, id) != NULL;
+}
+
+gboolean
+em_impulse_remove (EmImpulse *impulse, const char *id, GError **error)
+{
+  EmImpulseLearnBlock *user;
+
+  if (em_impulse_remove_learn_block (impulse, id))
+    return TRUE;
+  if (em_impulse_find_block (impulse, id) == NULL)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_NOT_FOUND, "the impulse has no block '%s'", id);
+      return FALSE;
+    }
+  if ((user = learn_block_using (impulse, id)) != NULL)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_ARGUMENT,
+                   "block %s feeds the learning block '%s': remove that first, or change its inputs", id,
+                   user->id);
+      return FALSE;
+    }
+  return em_impulse_remove_block (impulse, id);
 }
 
 static GStrv
@@ -148,6 +247,73 @@ parse_input (JsonObject *o, EmInputConfig *in, GError **error)
   return TRUE;
 }
 
+static void
+read_position (JsonObject *bo, double *x, double *y)
+{
+  if (json_object_has_member (bo, "position") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (bo, "position")))
+    {
+      JsonObject *pos = json_object_get_object_member (bo, "position");
+      *x = json_object_get_double_member_with_default (pos, "x", 0);
+      *y = json_object_get_double_member_with_default (pos, "y", 0);
+    }
+}
+
+static gboolean
+parse_learn_block (EmImpulse *impulse, JsonObject *bo, const char *id, const char *plugin, GError **error)
+{
+  EmImpulseLearnBlock *lb = em_impulse_add_learn_block (impulse, id, plugin, NULL);
+  JsonNode *inputs = json_object_get_member (bo, "inputs");
+
+  if (inputs != NULL && !JSON_NODE_HOLDS_NULL (inputs))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (inputs))
+        {
+          g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
+                       "impulse: learning block '%s': inputs must be a list of block ids", id);
+          return FALSE;
+        }
+      array = json_node_get_array (inputs);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *n = json_array_get_element (array, i);
+          if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+            {
+              g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
+                           "impulse: learning block '%s': inputs must be a list of block ids", id);
+              return FALSE;
+            }
+          if (g_strv_contains ((const char * const *) lb->inputs, json_node_get_string (n)))
+            {
+              g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
+                           "impulse: learning block '%s' takes '%s' twice", id, json_node_get_string (n));
+              return FALSE;
+            }
+        }
+      g_strfreev (lb->inputs);
+      lb->inputs = strv_from_array (array);
+    }
+  if (json_object_has_member (bo, "params") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (bo, "params")))
+    {
+      json_object_unref (lb->params);
+      lb->params = json_object_ref (json_object_get_object_member (bo, "params"));
+    }
+  read_position (bo, &lb->x, &lb->y);
+  return TRUE;
+}
+
+EmImpulse *
+em_impulse_copy (const EmImpulse *impulse)
+{
+  g_autofree char *json = em_impulse_to_json (impulse);
+  EmImpulse *copy = em_impulse_from_json (json, NULL);
+
+  /* Our own output always parses; anything else is a bug here. */
+  g_assert (copy != NULL);
+  return copy;
+}
+
 EmImpulse *
 em_impulse_from_json (const char *json, GError **error)
 {
@@ -195,10 +361,16 @@ em_impulse_from_json (const char *json, GError **error)
           plugin = json_object_get_string_member_with_default (bo, "plugin", NULL);
           if (id == NULL || plugin == NULL || *id == '\0')
             return bad (error, "each block needs an id and a plugin"), NULL;
-          if (em_impulse_find_block (impulse, id) != NULL)
+          if (em_impulse_has_id (impulse, id))
             {
               g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA, "impulse: two blocks have the id '%s'", id);
               return NULL;
+            }
+          if (g_strcmp0 (json_object_get_string_member_with_default (bo, "kind", "processing"), "learning") == 0)
+            {
+              if (!parse_learn_block (impulse, bo, id, plugin, error))
+                return NULL;
+              continue;
             }
           b = em_impulse_add_block (impulse, id, plugin);
           if (json_object_has_member (bo, "params") &&
@@ -209,17 +381,24 @@ em_impulse_from_json (const char *json, GError **error)
             }
           if (json_object_has_member (bo, "axes") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (bo, "axes")))
             b->axes = strv_from_array (json_object_get_array_member (bo, "axes"));
-          if (json_object_has_member (bo, "position") &&
-              JSON_NODE_HOLDS_OBJECT (json_object_get_member (bo, "position")))
-            {
-              JsonObject *pos = json_object_get_object_member (bo, "position");
-              b->x = json_object_get_double_member_with_default (pos, "x", 0);
-              b->y = json_object_get_double_member_with_default (pos, "y", 0);
-            }
+          read_position (bo, &b->x, &b->y);
         }
     }
   if (json_object_has_member (o, "learning"))
     impulse->extra = json_node_copy (json_object_get_member (o, "learning"));
+  /* Inputs may name blocks listed after the learning block: check at the end. */
+  for (guint i = 0; i < impulse->learn_blocks->len; i++)
+    {
+      EmImpulseLearnBlock *lb = g_ptr_array_index (impulse->learn_blocks, i);
+      for (guint k = 0; lb->inputs[k] != NULL; k++)
+        if (em_impulse_find_block (impulse, lb->inputs[k]) == NULL)
+          {
+            g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
+                         "impulse: learning block '%s' takes '%s', which is not a processing block of the impulse",
+                         lb->id, lb->inputs[k]);
+            return NULL;
+          }
+    }
   return g_steal_pointer (&impulse);
 }
 
@@ -300,6 +479,35 @@ em_impulse_to_json (const EmImpulse *impulse)
       json_builder_add_double_value (b, blk->x);
       json_builder_set_member_name (b, "y");
       json_builder_add_double_value (b, blk->y);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  for (guint i = 0; i < impulse->learn_blocks->len; i++)
+    {
+      EmImpulseLearnBlock *lb = g_ptr_array_index (impulse->learn_blocks, i);
+      JsonNode *params = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_set_object (params, lb->params);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, lb->id);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, "learning");
+      json_builder_set_member_name (b, "plugin");
+      json_builder_add_string_value (b, lb->plugin);
+      json_builder_set_member_name (b, "params");
+      json_builder_add_value (b, params);
+      json_builder_set_member_name (b, "inputs");
+      json_builder_begin_array (b);
+      for (guint k = 0; lb->inputs[k] != NULL; k++)
+        json_builder_add_string_value (b, lb->inputs[k]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "position");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "x");
+      json_builder_add_double_value (b, lb->x);
+      json_builder_set_member_name (b, "y");
+      json_builder_add_double_value (b, lb->y);
       json_builder_end_object (b);
       json_builder_end_object (b);
     }

@@ -64,6 +64,43 @@ static const char * const migrations[] = {
   "  block_key TEXT PRIMARY KEY NOT NULL,"
   "  method TEXT NOT NULL,"
   "  data BLOB NOT NULL);",
+
+  /* 2 -> 3: trained models and what testing them found. One model per
+   * learning block; params_key fingerprints everything it was trained on
+   * (feature pipeline + learning params), so a changed impulse shows as out
+   * of date. Test results and predictions belong to the model: replacing the
+   * model deletes them in the same transaction. */
+  "CREATE TABLE models ("
+  "  block_id TEXT PRIMARY KEY NOT NULL,"
+  "  plugin TEXT NOT NULL,"
+  "  params_key TEXT NOT NULL,"
+  "  labels TEXT NOT NULL,"             /* JSON array of strings */
+  "  blob BLOB NOT NULL,"
+  "  report TEXT NOT NULL,"             /* JSON object */
+  "  created INTEGER NOT NULL);"
+  "CREATE TABLE test_results ("
+  "  block_id TEXT NOT NULL REFERENCES models (block_id) ON DELETE CASCADE,"
+  "  variant TEXT NOT NULL CHECK (variant IN ('float', 'int8')),"
+  "  metrics TEXT NOT NULL,"            /* JSON object */
+  "  created INTEGER NOT NULL,"
+  "  PRIMARY KEY (block_id, variant)) WITHOUT ROWID;"
+  /* One row per tested window. predicted: the class label, NULL when the
+   * top probability was under the threshold (or for regression / anomaly);
+   * confidence: the top probability; value: the regression output or the
+   * anomaly score. */
+  "CREATE TABLE test_predictions ("
+  "  block_id TEXT NOT NULL,"
+  "  variant TEXT NOT NULL,"
+  "  sample_id INTEGER NOT NULL REFERENCES samples (id) ON DELETE CASCADE,"
+  "  window INTEGER NOT NULL CHECK (window >= 0),"
+  "  actual TEXT NOT NULL,"
+  "  predicted TEXT,"
+  "  confidence REAL,"
+  "  value REAL,"
+  "  PRIMARY KEY (block_id, variant, sample_id, window),"
+  "  FOREIGN KEY (block_id, variant) REFERENCES test_results (block_id, variant) ON DELETE CASCADE"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX test_predictions_by_sample ON test_predictions (sample_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EM_PROJECT_SCHEMA_VERSION);

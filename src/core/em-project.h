@@ -7,7 +7,7 @@
 G_BEGIN_DECLS
 
 /* Schema version this build writes (PRAGMA user_version). */
-#define EM_PROJECT_SCHEMA_VERSION 2
+#define EM_PROJECT_SCHEMA_VERSION 3
 
 #define EM_TYPE_PROJECT (em_project_get_type ())
 G_DECLARE_FINAL_TYPE (EmProject, em_project, EM, PROJECT, GObject)

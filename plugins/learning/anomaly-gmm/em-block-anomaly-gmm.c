@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* "Anomaly detection (GMM)": flags windows unlike the training data. No int8
+ * form: load(int8 = 1) gives the same float scorer, which devices run as is
+ * (see em-learn-anomaly.c). */
+#include "em-learn-util.h"
+
+static int
+gmm_defaults (const EmLearnInfo *info, char *out, size_t out_len, char *err, size_t err_len)
+{
+  /* The schema's defaults suit any input; nothing to suggest. */
+  if (out != NULL && out_len > 0)
+    out[0] = '\0';
+  return 0;
+}
+
+static int
+gmm_train (const EmPluginParam *params, size_t n_params, const EmLearnInfo *info, const EmLearnData *data,
+           const EmLearnCallbacks *callbacks, void **model, size_t *model_len, char *report,
+           size_t report_len, char *err, size_t err_len)
+{
+  return em_learn_anomaly_train (EM_LEARN_ANOMALY_GMM, params, n_params, info, data, callbacks,
+                                 model, model_len, report, report_len, err, err_len);
+}
+
+static int
+gmm_load (const void *model, size_t model_len, int int8, void **state, uint32_t *n_outputs, char *err,
+          size_t err_len)
+{
+  return em_learn_anomaly_load (EM_LEARN_ANOMALY_GMM, model, model_len, int8, state, n_outputs, err, err_len);
+}
+
+static const EmLearningOps ops = {
+  .defaults = gmm_defaults,
+  .train = gmm_train,
+  .free_model = em_learn_free_model,
+  .load = gmm_load,
+  .run = em_learn_anomaly_run,
+  .free = em_learn_anomaly_free,
+};
+
+static const EmBlockInfo blocks[] = { {
+  .id = "anomaly-gmm",
+  .kind = EM_BLOCK_LEARNING,
+  .name = "Anomaly detection (GMM)",
+  .description = "Fits a Gaussian mixture to normal windows; the score is the negative log-likelihood "
+                 "(higher = less like the training data).",
+  .version = 1,
+  .params_schema =
+    "["
+    "{\"name\": \"components\", \"type\": \"int\", \"default\": 8, \"min\": 1, \"max\": 256,"
+    " \"label\": \"Components\", \"help\": \"Gaussians in the mixture\"},"
+    "{\"name\": \"covariance\", \"type\": \"enum\", \"default\": \"diagonal\", \"values\": [\"diagonal\", \"full\"],"
+    " \"label\": \"Covariance\", \"help\": \"Full models correlated features but needs more windows\"},"
+    "{\"name\": \"axes\", \"type\": \"string\", \"default\": \"\", \"label\": \"Features\","
+    " \"help\": \"Comma-separated feature indices to model (from 0); empty = all\"},"
+    "{\"name\": \"seed\", \"type\": \"int\", \"default\": 1, \"min\": 0, \"max\": 2147483647,"
+    " \"label\": \"Random seed\"}]",
+  .input_kinds = EM_INPUT_TIME_SERIES | EM_INPUT_AUDIO | EM_INPUT_IMAGE,
+  .ops = &ops,
+} };
+
+static const EmPluginInfo info = {
+  .abi_version = EM_PLUGIN_ABI, .struct_size = sizeof (EmPluginInfo),
+  .name = "Ember GMM anomaly block", .version = "1", .n_blocks = 1, .blocks = blocks,
+};
+
+EM_PLUGIN_EXPORT const EmPluginInfo *
+em_plugin_info (void)
+{
+  return &info;
+}
