@@ -13,6 +13,12 @@
  * The first convolution's input gradient (the model input's) costs a full
  * sgemm + col2im and training never reads it, so it is computed only when
  * em_nn_net_input_grad() asks for it.
+ *
+ * OpenBLAS threads the matrix products; the memory-bound loops around them
+ * (im2col, col2im, bias + activation, max-pool) are split over the batch
+ * on as many threads as OpenBLAS is set to use (em_nn_net_parallel), so on
+ * two cores they do not leave one idle. Each slice writes its own samples,
+ * so results do not depend on the split.
  */
 #include <cblas.h>
 #include <string.h>

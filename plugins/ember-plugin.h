@@ -130,7 +130,15 @@ typedef struct {
 
 #define EM_LEARN_CANCELLED (-2)
 
+/* What a learning block learns; Ember gathers labels accordingly. */
+typedef enum {
+  EM_TASK_CLASSIFICATION = 1,  /* labels are classes */
+  EM_TASK_REGRESSION = 2,      /* labels are numbers: the target */
+  EM_TASK_ANOMALY = 3,         /* unsupervised: labels are not used for training */
+} EmLearnTask;
+
 typedef struct {
+  uint32_t task;   /* an EmLearnTask */
   /* Suggested parameters for this input ("name=value" lines, e.g. the
    * default architecture as one-line JSON) written to out. */
   int  (*defaults)   (const EmLearnInfo *info, char *out, size_t out_len, char *err, size_t err_len);
@@ -152,7 +160,14 @@ typedef struct {
    * probabilities, the regression value or the anomaly score. */
   int  (*run)        (void *state, const float *features, float *out, char *err, size_t err_len);
   void (*free)       (void *state);
-  void *reserved[8];
+  /* Optional: the trained model in a form the code generator understands,
+   * so deployment needs no knowledge of the block's blob. *format is a
+   * static string: "emnq" (an nn/ program, em_nn_compiled_save(); int8
+   * selects the quantized one) or "em-anomaly-json" (em_nn_anomaly_to_json()).
+   * *out is malloc()ed; Ember frees it with free(). */
+  int  (*export_model) (const void *model, size_t model_len, int int8, const char **format,
+                        void **out, size_t *out_len, char *err, size_t err_len);
+  void *reserved[7];
 } EmLearningOps;
 
 typedef struct {

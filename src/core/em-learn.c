@@ -12,13 +12,11 @@
 #define REPORT_BYTES (64 * 1024)
 
 EmLearnTask
-em_learn_task_for_plugin (const char *id)
+em_learn_task_for_block (EmBlock *block)
 {
-  if (g_strcmp0 (id, "regression") == 0 || g_str_has_prefix (id, "regression-"))
-    return EM_LEARN_TASK_REGRESSION;
-  if (g_str_has_prefix (id, "anomaly"))
-    return EM_LEARN_TASK_ANOMALY;
-  return EM_LEARN_TASK_CLASSIFICATION;
+  const EmLearningOps *ops = em_block_get_learning_ops (block);
+
+  return ops != NULL ? (EmLearnTask) ops->task : EM_TASK_CLASSIFICATION;
 }
 
 const char *
@@ -26,9 +24,9 @@ em_learn_task_to_string (EmLearnTask task)
 {
   switch (task)
     {
-    case EM_LEARN_TASK_REGRESSION: return "regression";
-    case EM_LEARN_TASK_ANOMALY: return "anomaly";
-    case EM_LEARN_TASK_CLASSIFICATION:
+    case EM_TASK_REGRESSION: return "regression";
+    case EM_TASK_ANOMALY: return "anomaly";
+    case EM_TASK_CLASSIFICATION:
     default: return "classification";
     }
 }
@@ -311,7 +309,17 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
   guint n_inputs = g_strv_length (lb->inputs), n_features = 0, n = 0, at = 0;
   guint32 input_kind = 0;
 
-  set->task = em_learn_task_for_plugin (lb->plugin);
+  {
+    EmBlock *block = em_block_registry_lookup (registry, lb->plugin);
+
+    if (block == NULL || em_block_get_kind (block) != EM_BLOCK_LEARNING)
+      {
+        g_set_error (error, EM_ERROR, EM_ERROR_NOT_FOUND, "block %s: learning block '%s' is not installed",
+                     lb->id, lb->plugin);
+        return NULL;
+      }
+    set->task = em_learn_task_for_block (block);
+  }
   if (n_inputs == 0)
     {
       g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
@@ -368,7 +376,7 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      if (labels != NULL && set->task == EM_LEARN_TASK_CLASSIFICATION &&
+      if (labels != NULL && set->task == EM_TASK_CLASSIFICATION &&
           !g_strv_contains (labels, em_sample_get_label (s)))
         {
           g_autofree char *why = g_strdup_printf ("label '%s' is not one the model was trained on",
@@ -376,7 +384,7 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
           skip (set, s, why);
           continue;
         }
-      if (set->task == EM_LEARN_TASK_REGRESSION)
+      if (set->task == EM_TASK_REGRESSION)
         {
           float v;
           if (!parse_number (em_sample_get_label (s), &v))
@@ -413,7 +421,7 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
         g_ptr_array_add (set->sample_labels, g_strdup (label));
     }
   g_ptr_array_sort (set->sample_labels, compare_strings);
-  if (set->task == EM_LEARN_TASK_CLASSIFICATION)
+  if (set->task == EM_TASK_CLASSIFICATION)
     {
       if (labels != NULL)
         set->labels = g_strdupv ((char **) labels);
@@ -439,9 +447,9 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
   set->sample_ids = g_new (gint64, n);
   set->windows = g_new (guint, n);
   set->label_index = g_new (guint, n);
-  if (set->task == EM_LEARN_TASK_CLASSIFICATION)
+  if (set->task == EM_TASK_CLASSIFICATION)
     set->y = g_new (gint32, n);
-  if (set->task == EM_LEARN_TASK_REGRESSION)
+  if (set->task == EM_TASK_REGRESSION)
     set->y_value = g_new (float, n);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -451,7 +459,7 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
       float value = 0;
 
       g_ptr_array_find_with_equal_func (set->sample_labels, label, g_str_equal, &label_at);
-      if (set->task == EM_LEARN_TASK_REGRESSION)
+      if (set->task == EM_TASK_REGRESSION)
         parse_number (label, &value);
       memcpy (set->x + (gsize) at * n_features, r->x, (gsize) r->n_windows * n_features * sizeof (float));
       for (guint k = 0; k < r->n_windows; k++, at++)
@@ -477,7 +485,7 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
       set->info.width = impulse->input.width;
       set->info.height = impulse->input.height;
     }
-  set->info.n_classes = set->task == EM_LEARN_TASK_CLASSIFICATION ? g_strv_length (set->labels) : 0;
+  set->info.n_classes = set->task == EM_TASK_CLASSIFICATION ? g_strv_length (set->labels) : 0;
   set->info.labels = set->info.n_classes > 0 ? (const char * const *) set->labels : NULL;
   return g_steal_pointer (&set);
 }

@@ -7,17 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* What a learning block learns. The plugin ABI has no field for it, so it
- * follows from the block id (see em_learn_task_for_plugin()). */
-typedef enum {
-  EM_LEARN_TASK_CLASSIFICATION,
-  EM_LEARN_TASK_REGRESSION,  /* labels are numbers: the target */
-  EM_LEARN_TASK_ANOMALY,     /* unsupervised: labels are ignored for training */
-} EmLearnTask;
-
-/* "regression", or an id starting "regression-" -> REGRESSION; an id
- * starting "anomaly" -> ANOMALY; anything else -> CLASSIFICATION. */
-EmLearnTask  em_learn_task_for_plugin (const char *plugin_id);
+/* What a learning block learns: the block says so (EmLearningOps.task). */
+EmLearnTask  em_learn_task_for_block  (EmBlock *block);
 const char  *em_learn_task_to_string  (EmLearnTask task);
 
 /* The windows of one data set (training or testing) for a learning block,

@@ -108,7 +108,7 @@ run_variant (const EmLearningOps *ops, GBytes *blob, gboolean int8, const EmLear
       g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "%s", *err != '\0' ? err : "the block cannot load it");
       return NULL;
     }
-  if (n_outputs == 0 || (set->task == EM_LEARN_TASK_CLASSIFICATION && n_outputs != n_classes))
+  if (n_outputs == 0 || (set->task == EM_TASK_CLASSIFICATION && n_outputs != n_classes))
     {
       ops->free (state);
       g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
@@ -117,7 +117,7 @@ run_variant (const EmLearningOps *ops, GBytes *blob, gboolean int8, const EmLear
       return NULL;
     }
   out = g_new (float, n_outputs);
-  if (set->task == EM_LEARN_TASK_CLASSIFICATION)
+  if (set->task == EM_TASK_CLASSIFICATION)
     {
       probs = g_new (float, (gsize) set->n * n_classes);
       predicted = g_new (int, set->n);
@@ -175,7 +175,7 @@ run_variant (const EmLearningOps *ops, GBytes *blob, gboolean int8, const EmLear
   json_builder_add_int_value (b, set->n_samples);
   json_builder_set_member_name (b, "skipped_samples");
   json_builder_add_int_value (b, set->n_skipped);
-  if (set->task == EM_LEARN_TASK_CLASSIFICATION)
+  if (set->task == EM_TASK_CLASSIFICATION)
     {
       g_autoptr(EmNnClassMetrics) m = em_nn_class_metrics (set->y, probs, (int) set->n, (int) n_classes, threshold);
       g_autofree char *json = em_nn_class_metrics_to_json (m, (const char * const *) set->labels);
@@ -194,7 +194,7 @@ run_variant (const EmLearningOps *ops, GBytes *blob, gboolean int8, const EmLear
       add_double_or_null (b, "accuracy", n_samples > n_uncertain ? n_correct / (double) (n_samples - n_uncertain) : NAN);
       json_builder_end_object (b);
     }
-  else if (set->task == EM_LEARN_TASK_REGRESSION)
+  else if (set->task == EM_TASK_REGRESSION)
     {
       EmNnRegressionMetrics m;
 
@@ -370,7 +370,11 @@ em_model_test_load (EmProject *project, const char *block_id, GError **error)
   json_builder_set_member_name (b, "plugin");
   json_builder_add_string_value (b, model->plugin);
   json_builder_set_member_name (b, "task");
-  json_builder_add_string_value (b, em_learn_task_to_string (em_learn_task_for_plugin (model->plugin)));
+  /* The task the model was trained for, as training recorded it. */
+  json_builder_add_string_value (b, report != NULL && JSON_NODE_HOLDS_OBJECT (report) &&
+                                    json_object_has_member (json_node_get_object (report), "task")
+                                    ? json_object_get_string_member (json_node_get_object (report), "task")
+                                    : "classification");
   json_builder_set_member_name (b, "labels");
   json_builder_begin_array (b);
   for (guint i = 0; model->labels[i] != NULL; i++)

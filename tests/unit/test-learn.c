@@ -110,7 +110,8 @@ centroid_free_model (void *model)
 }
 
 static const EmLearningOps centroid_ops = {
-  centroid_defaults, centroid_train, centroid_free_model, centroid_load, centroid_run, g_free, { NULL },
+  EM_TASK_CLASSIFICATION, centroid_defaults, centroid_train, centroid_free_model, centroid_load, centroid_run,
+  g_free, NULL, { NULL },
 };
 
 static const EmBlockInfo centroid_info = {
@@ -119,7 +120,9 @@ static const EmBlockInfo centroid_info = {
   EM_INPUT_TIME_SERIES, &centroid_ops, { NULL },
 };
 
-static const EmLearningOps incomplete_ops = { centroid_defaults, centroid_train, NULL, NULL, NULL, NULL, { NULL } };
+static const EmLearningOps incomplete_ops = {
+  EM_TASK_CLASSIFICATION, centroid_defaults, centroid_train, NULL, NULL, NULL, NULL, NULL, { NULL },
+};
 static const EmBlockInfo incomplete_info = {
   "test-incomplete", EM_BLOCK_LEARNING, "Incomplete", "Lacks load/run", 1, "[]", EM_INPUT_TIME_SERIES,
   &incomplete_ops, { NULL },

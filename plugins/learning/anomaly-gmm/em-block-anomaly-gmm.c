@@ -30,6 +30,7 @@ gmm_load (const void *model, size_t model_len, int int8, void **state, uint32_t 
 }
 
 static const EmLearningOps ops = {
+  .task = EM_TASK_ANOMALY,
   .defaults = gmm_defaults,
   .train = gmm_train,
   .free_model = em_learn_free_model,

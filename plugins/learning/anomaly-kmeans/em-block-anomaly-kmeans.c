@@ -30,6 +30,7 @@ kmeans_load (const void *model, size_t model_len, int int8, void **state, uint32
 }
 
 static const EmLearningOps ops = {
+  .task = EM_TASK_ANOMALY,
   .defaults = kmeans_defaults,
   .train = kmeans_train,
   .free_model = em_learn_free_model,

@@ -26,6 +26,7 @@ classification_load (const void *model, size_t model_len, int int8, void **state
 }
 
 static const EmLearningOps ops = {
+  .task = EM_TASK_CLASSIFICATION,
   .defaults = classification_defaults,
   .train = classification_train,
   .free_model = em_learn_free_model,

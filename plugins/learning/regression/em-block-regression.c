@@ -26,6 +26,7 @@ regression_load (const void *model, size_t model_len, int int8, void **state, ui
 }
 
 static const EmLearningOps ops = {
+  .task = EM_TASK_REGRESSION,
   .defaults = regression_defaults,
   .train = regression_train,
   .free_model = em_learn_free_model,
