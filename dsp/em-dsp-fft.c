@@ -1,7 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Real FFT: Ember's own radix-2 transform (always compiled, used on devices)
- * and, when EM_DSP_USE_KISSFFT is defined, kissfft's kiss_fftr on memory the
- * caller owns.
+ * and, when EM_DSP_USE_FFTW is defined (the host build only), FFTW's
+ * single-precision r2c transform.
+ *
+ * FFTW: a plan cannot live in caller memory and planning allocates, so the
+ * host keeps one process-wide pair of FFTW_ESTIMATE plans per length (one
+ * for SIMD-aligned arrays, one FFTW_UNALIGNED), made the first time a length
+ * is initialised, under a mutex because FFTW's planner is not thread-safe.
+ * Later inits only look the pair up, and transforms use FFTW's new-array
+ * execute, which is thread-safe, on the caller's buffers. The plans live
+ * until the process exits (at most 2 × 12 small plans).
  *
  * Portable method: an n-point real FFT is one complex FFT of m = n/2 points
  * on z[j] = x[2j] + i·x[2j+1], followed by a "split" step that separates the
@@ -12,25 +20,32 @@
  * holds one table of n/2 complex twiddles (computed in double, stored as
  * float) plus an m-entry bit-reversal table; a transform then touches no
  * memory but the plan, its input and its output. */
+#ifdef EM_DSP_USE_FFTW
+/* pthread mutexes under -std=c99 */
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include "em-dsp-fft.h"
 
 #include <math.h>
 #include <string.h>
 
-#ifdef EM_DSP_USE_KISSFFT
-#include <kiss_fftr.h>
+#ifdef EM_DSP_USE_FFTW
+#include <fftw3.h>
+#include <pthread.h>
 #endif
 
 #define EM_DSP_PI 3.14159265358979323846
 
-enum { PLAN_PORTABLE = 1, PLAN_KISS = 2 };
+enum { PLAN_PORTABLE = 1, PLAN_FFTW = 2 };
 
 struct em_dsp_rfft {
   size_t n;
   int kind;
   const float *tw;        /* n/2 complex twiddles W^k = (cos, −sin)(2πk/n) */
   const uint16_t *rev;    /* bit reversal of 0..n/2−1 (n/2 ≤ 4096 fits) */
-  void *kiss;             /* kiss_fftr_cfg inside the plan memory, or NULL */
+  void *fftw;             /* fftwf_plan for SIMD-aligned arrays, or NULL */
+  void *fftw_unaligned;   /* fftwf_plan made with FFTW_UNALIGNED */
 };
 
 static size_t
@@ -55,32 +70,13 @@ em_dsp_rfft_plan_bytes_portable (size_t n)
          + round_up ((n / 2) * sizeof (uint16_t));
 }
 
-#ifdef EM_DSP_USE_KISSFFT
-static size_t
-kiss_bytes (size_t n)
-{
-  size_t len = 0;
-  /* With mem == NULL kiss_fftr_alloc only reports the size it needs. */
-  (void) kiss_fftr_alloc ((int) n, 0, NULL, &len);
-  return round_up (len);
-}
-#endif
-
 size_t
 em_dsp_rfft_plan_bytes (size_t n)
 {
-  size_t portable = em_dsp_rfft_plan_bytes_portable (n);
-#ifdef EM_DSP_USE_KISSFFT
-  size_t kiss;
-  if (portable == 0)
-    return 0;
-  kiss = round_up (sizeof (em_dsp_rfft)) + kiss_bytes (n);
-  /* Either kind of plan fits in this many bytes, so a caller that sized its
-   * memory with this query may also call em_dsp_rfft_init_portable(). */
-  return kiss > portable ? kiss : portable;
-#else
-  return portable;
-#endif
+  /* An FFTW plan lives outside this memory, so the portable plan's size is
+   * enough for either kind (a caller that sized its memory with this query
+   * may also call em_dsp_rfft_init_portable()). */
+  return em_dsp_rfft_plan_bytes_portable (n);
 }
 
 static int
@@ -128,30 +124,69 @@ em_dsp_rfft_init_portable (size_t n, void *mem, size_t mem_bytes)
   plan->kind = PLAN_PORTABLE;
   plan->tw = tw;
   plan->rev = rev;
-  plan->kiss = NULL;
+  plan->fftw = NULL;
+  plan->fftw_unaligned = NULL;
   return plan;
 }
+
+#ifdef EM_DSP_USE_FFTW
+static pthread_mutex_t fftw_lock = PTHREAD_MUTEX_INITIALIZER;
+/* [log2 n][0: aligned, 1: unaligned] */
+static fftwf_plan fftw_plans[14][2];
+
+static int
+fftw_get (size_t n, fftwf_plan *aligned, fftwf_plan *unaligned)
+{
+  size_t bits = 0;
+  fftwf_plan *slot;
+
+  while (((size_t) 1 << bits) < n)
+    bits++;
+  slot = fftw_plans[bits];
+  pthread_mutex_lock (&fftw_lock);
+  if (slot[0] == NULL || slot[1] == NULL)
+    {
+      /* FFTW_ESTIMATE only looks at the arrays' alignment, never at their
+       * contents, and an out-of-place r2c plan keeps its input intact. */
+      float *in = fftwf_malloc (n * sizeof (float));
+      fftwf_complex *out = fftwf_malloc ((n / 2 + 1) * sizeof (fftwf_complex));
+      if (in != NULL && out != NULL)
+        {
+          if (slot[0] == NULL)
+            slot[0] = fftwf_plan_dft_r2c_1d ((int) n, in, out, FFTW_ESTIMATE);
+          if (slot[1] == NULL)
+            slot[1] = fftwf_plan_dft_r2c_1d ((int) n, in, out,
+                                             FFTW_ESTIMATE | FFTW_UNALIGNED);
+        }
+      fftwf_free (in);
+      fftwf_free (out);
+    }
+  *aligned = slot[0];
+  *unaligned = slot[1];
+  pthread_mutex_unlock (&fftw_lock);
+  return *aligned != NULL && *unaligned != NULL;
+}
+#endif
 
 em_dsp_rfft *
 em_dsp_rfft_init (size_t n, void *mem, size_t mem_bytes)
 {
-#ifdef EM_DSP_USE_KISSFFT
+#ifdef EM_DSP_USE_FFTW
   size_t need = em_dsp_rfft_plan_bytes (n);
-  size_t klen;
-  unsigned char *p = mem;
+  fftwf_plan aligned, unaligned;
   em_dsp_rfft *plan;
 
   if (need == 0 || !mem_ok (mem) || mem_bytes < need)
     return NULL;
-  plan = (em_dsp_rfft *) p;
-  klen = mem_bytes - round_up (sizeof (em_dsp_rfft));
-  plan->kiss = kiss_fftr_alloc ((int) n, 0, p + round_up (sizeof (em_dsp_rfft)), &klen);
-  if (plan->kiss == NULL)
+  if (!fftw_get (n, &aligned, &unaligned))
     return NULL;
+  plan = (em_dsp_rfft *) mem;
   plan->n = n;
-  plan->kind = PLAN_KISS;
+  plan->kind = PLAN_FFTW;
   plan->tw = NULL;
   plan->rev = NULL;
+  plan->fftw = aligned;
+  plan->fftw_unaligned = unaligned;
   return plan;
 #else
   return em_dsp_rfft_init_portable (n, mem, mem_bytes);
@@ -250,12 +285,16 @@ rfft_portable (const em_dsp_rfft *plan, const float *in, float *out)
 void
 em_dsp_rfft_f32 (const em_dsp_rfft *plan, const float *in, float *out)
 {
-#ifdef EM_DSP_USE_KISSFFT
-  if (plan->kind == PLAN_KISS)
+#ifdef EM_DSP_USE_FFTW
+  if (plan->kind == PLAN_FFTW)
     {
-      /* kiss_fftr writes into its own state (a tmpbuf), so a kissfft plan
-       * must not be shared between threads running at the same time. */
-      kiss_fftr ((kiss_fftr_cfg) plan->kiss, in, (kiss_fft_cpx *) (void *) out);
+      /* The input is only read (out-of-place r2c preserves it); FFTW's
+       * interface just lacks the const. fftwf_complex is two floats, as
+       * our re,im pairs. */
+      float *x = (float *) in;
+      fftwf_complex *y = (fftwf_complex *) (void *) out;
+      int al = fftwf_alignment_of (x) == 0 && fftwf_alignment_of (out) == 0;
+      fftwf_execute_dft_r2c ((fftwf_plan) (al ? plan->fftw : plan->fftw_unaligned), x, y);
       return;
     }
 #endif

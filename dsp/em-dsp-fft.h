@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Real FFT. The host build (EM_DSP_USE_KISSFFT) runs kissfft's kiss_fftr on
- * caller memory; the device build uses Ember's own compact radix-2 real FFT
- * in this directory. Both give the same results within 1e-5 (a test checks). */
+/* Real FFT. The host build (EM_DSP_USE_FFTW) runs FFTW's single-precision
+ * r2c transform (process-wide plans, made once per length; see
+ * em-dsp-fft.c); the device build uses Ember's own compact radix-2 real FFT
+ * in this directory. Both give the same results within 1e-5 (a test checks).
+ * Plans are read-only after init, so one plan may be used by several
+ * threads at once. */
 #ifndef EM_DSP_FFT_H
 #define EM_DSP_FFT_H
 
@@ -31,7 +34,7 @@ void   em_dsp_rfft_f32          (const em_dsp_rfft *plan, const float *in, float
  * @work: n+2 floats of scratch. */
 void   em_dsp_rfft_power_f32    (const em_dsp_rfft *plan, const float *in, float *power, float *work);
 
-/* Force the portable FFT even in a kissfft build (tests compare the two). */
+/* Force the portable FFT even in an FFTW build (tests compare the two). */
 em_dsp_rfft *em_dsp_rfft_init_portable (size_t n, void *mem, size_t mem_bytes);
 size_t em_dsp_rfft_plan_bytes_portable (size_t n);
 

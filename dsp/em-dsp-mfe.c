@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "em-dsp-fft.h"
+#include "em-dsp-log-private.h"
 #include "em-dsp-speech.h"
 
 void
@@ -115,6 +116,64 @@ em_dsp_mfe_scratch_bytes (const em_dsp_mfe_params *p, double fs, size_t n_sample
   return l.total;
 }
 
+/* Steps 3 (zero handling) to 6 on n mel energies, in place: a loop
+ * without calls or branches, so that it vectorises. Only for finite
+ * energies (see normalize_libm). */
+static void
+normalize (float *restrict v, size_t n, float nf_db, int quantize)
+{
+  float inv_range = 1.0f / (12.0f - nf_db);
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      float e = v[i] == 0.0f ? 1e-10f : v[i];
+      float y;
+      e = e < 1e-30f ? 1e-30f : e;
+      y = (10.0f * em_dsp_log10_normal (e) - nf_db) * inv_range;
+      y = y > 0.0f ? y : 0.0f;
+      v[i] = y < 1.0f ? y : 1.0f;
+    }
+  if (!quantize)
+    return;
+  for (i = 0; i < n; i++)
+    {
+      /* The SDK's roundf (halves away from zero) and clamp, exactly: for
+       * 0 ≤ t ≤ 256, t − trunc(t) is exact. See the header for Python's
+       * uint8 wrap at the top code. */
+      float t = v[i] * 256.0f;
+      float r = (float) (int32_t) t;
+      float y;
+      r += t - r >= 0.5f ? 1.0f : 0.0f;
+      y = r * (1.0f / 256.0f);
+      v[i] = y < 1.0f ? y : 1.0f;
+    }
+}
+
+/* The same with libm, for an output holding Inf or NaN energies (only
+ * inputs near float's range overflow the power spectrum). */
+static void
+normalize_libm (float *v, size_t n, float nf_db, int quantize)
+{
+  float inv_range = 1.0f / (12.0f - nf_db);
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    {
+      float e = v[i] == 0.0f ? 1e-10f : v[i];
+      float y;
+      e = e < 1e-30f ? 1e-30f : e;
+      y = (10.0f * log10f (e) - nf_db) * inv_range;
+      y = y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
+      if (quantize)
+        {
+          y = roundf (y * 256.0f) / 256.0f;
+          y = y > 1.0f ? 1.0f : y;
+        }
+      v[i] = y;
+    }
+}
+
 int
 em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
                 size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
@@ -124,8 +183,8 @@ em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
   em_dsp_preemphasis pre;
   em_dsp_rfft *plan;
   layout l;
-  size_t nf, r, k;
-  float nf_db, inv_range;
+  size_t nf, r;
+  float nf_db;
   int status;
 
   status = check (p, fs, n_samples, &frames, NULL);
@@ -154,7 +213,6 @@ em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
   pre.cof = 0.98f;
   pre.shift = 1;
   nf_db = (float) p->noise_floor_db;
-  inv_range = 1.0f / (12.0f - nf_db);
 
   for (r = 0; r < frames.count; r++)
     {
@@ -163,21 +221,12 @@ em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
       em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, &pre,
                               l.power, l.frame, l.work);
       em_dsp_mel_filterbank_apply_f32 (&fb, l.power, row);
-      em_dsp_zero_handling_f32 (row, nf);
-      for (k = 0; k < nf; k++)
-        {
-          float v = row[k] < 1e-30f ? 1e-30f : row[k];
-          float y = (10.0f * log10f (v) - nf_db) * inv_range;
-          y = y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
-          if (p->quantize)
-            {
-              /* The SDK's roundf and clamp; see the header for Python's
-               * uint8 wrap at the top code. */
-              y = roundf (y * 256.0f) / 256.0f;
-              y = y > 1.0f ? 1.0f : y;
-            }
-          row[k] = y;
-        }
     }
+  /* Steps 3–6 in one pass over the whole output: one long loop runs its
+   * vector body with less set-up than one per row. */
+  if (em_dsp_all_finite_f32 (out, frames.count * nf))
+    normalize (out, frames.count * nf, nf_db, p->quantize != 0);
+  else
+    normalize_libm (out, frames.count * nf, nf_db, p->quantize != 0);
   return EM_DSP_OK;
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "em-dsp-fft.h"
+#include "em-dsp-log-private.h"
 #include "em-dsp-speech.h"
 
 void
@@ -132,12 +133,27 @@ em_dsp_spectrogram_f32 (const em_dsp_spectrogram_params *p, double fs, const flo
 
       em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, NULL,
                               row, frame, work);
-      for (k = 0; k < cols; k++)
+      if (em_dsp_all_finite_f32 (row, cols))
         {
-          float v = row[k] < 1e-30f ? 1e-30f : row[k];
-          float y = (10.0f * log10f (v) - nf_db) * inv_range;
-          /* v4: only the lower clip (v3 also clipped at 1). */
-          row[k] = y < 0.0f ? 0.0f : y;
+          /* Calls and branches kept out, so that the loop vectorises. */
+          float *restrict v = row;
+          for (k = 0; k < cols; k++)
+            {
+              float e = v[k] < 1e-30f ? 1e-30f : v[k];
+              float y = (10.0f * em_dsp_log10_normal (e) - nf_db) * inv_range;
+              /* v4: only the lower clip (v3 also clipped at 1). */
+              v[k] = y > 0.0f ? y : 0.0f;
+            }
+        }
+      else
+        {
+          /* Inf or NaN power (inputs near float's range): libm. */
+          for (k = 0; k < cols; k++)
+            {
+              float v = row[k] < 1e-30f ? 1e-30f : row[k];
+              float y = (10.0f * log10f (v) - nf_db) * inv_range;
+              row[k] = y < 0.0f ? 0.0f : y;
+            }
         }
     }
   return EM_DSP_OK;

@@ -87,13 +87,17 @@ double em_dsp_mel_to_hz (double mel);  /* 700·(exp(mel/1127) − 1) */
  * (k−left)/(mid−left) rising, (right−k)/(right−mid) falling, 1 at mid, 0 at
  * left and right (speechpy's triangle(), including its degenerate cases:
  * mid == left or mid == right still gives 1 at mid). Only the points and
- * the non-dense weights are stored: Σ(right−left+1) floats, at most
- * fft_length + num_filters. */
+ * the non-dense weights are stored: filter i's weights for bins start[i] …
+ * start[i]+len[i]−1, a span that covers left … right and is widened with
+ * zero weights to a multiple of 4 bins where n_bins allows (so the sum runs
+ * in blocks of 4 with no tail); at most fft_length + 4·num_filters floats. */
 typedef struct {
   size_t num_filters;
   size_t n_bins;             /* fft_length/2 + 1 power bins in */
   const int32_t *points;     /* num_filters + 2 bin indices, non-decreasing */
-  const float *weights;      /* filter i's weights for bins left … right, in turn */
+  const int32_t *start;      /* num_filters first bins of the stored spans */
+  const int32_t *len;        /* num_filters span lengths */
+  const float *weights;      /* the spans' weights, filter after filter */
 } em_dsp_mel_filterbank;
 
 /* Compute the num_filters+2 bin indices into points[] (NULL: only check).

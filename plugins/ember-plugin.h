@@ -70,6 +70,31 @@ typedef struct {
   uint32_t cols;
 } EmFeatureShape;
 
+/* How a processing block runs on a device, filled by its optional
+ * device_code op; codegen/ pastes it into the generated C library. The block
+ * describes the very dsp/ calls its run() makes, with the same parameters,
+ * so the device computes what the host computes. In declare and run,
+ * codegen replaces these placeholders:
+ *   @P@             a prefix unique to this block, for file-scope names
+ *   @IN@            const float *: one window, laid out as run() gets it
+ *   @OUT@           float *: the block's features (rows × cols)
+ *   @SCRATCH@       void *: scratch_bytes bytes, EM_DSP_ALIGN-aligned
+ *   @SCRATCH_BYTES@ size_t: scratch_bytes
+ * Every text is NUL-terminated; an unused one is "". */
+typedef struct {
+  /* dsp/ files it needs, space-separated, names relative to dsp/
+   * ("em-dsp-mfcc.h em-dsp-mfcc.c"). Listed headers are #included; headers
+   * those files include (and their .c files) come along by themselves. */
+  char     files[256];
+  /* File-scope C99, e.g. the block's constant parameter struct:
+   * "static const em_dsp_mfcc_params @P@params = { ... };" */
+  char     declare[2048];
+  /* C99 statements computing one window's features; they set the int
+   * `status` (0 on success, already 0 on entry). */
+  char     run[1024];
+  uint64_t scratch_bytes;
+} EmDeviceCode;
+
 /* Processing block operations. Return 0 on success, negative on error with a
  * one-line reason written to err (err_len bytes, always NUL-terminated). */
 typedef struct {
@@ -87,7 +112,11 @@ typedef struct {
    * lines to out (out_len bytes). */
   int  (*autotune) (const EmPluginParam *params, size_t n_params, const EmSignal *examples,
                     size_t n_examples, char *out, size_t out_len, char *err, size_t err_len);
-  void *reserved[8];
+  /* Optional: the C code that computes run()'s features on a device, for
+   * the state init() made (see EmDeviceCode). A block without it cannot be
+   * deployed. */
+  int  (*device_code) (void *state, EmDeviceCode *code, char *err, size_t err_len);
+  void *reserved[7];
 } EmProcessingOps;
 
 /* --- learning blocks ------------------------------------------------------

@@ -241,3 +241,32 @@ em_learn_anomaly_free (void *state)
 {
   em_nn_anomaly_free (state);
 }
+
+/* export_model: the anomaly JSON as stored, after the same checks load() makes. */
+int
+em_learn_anomaly_export (EmLearnKind kind, const void *model, size_t model_len, int int8, const char **format,
+                         void **out, size_t *out_len, char *err, size_t err_len)
+{
+  void *state = NULL;
+  uint32_t n_outputs = 0;
+  char *json;
+
+  *out = NULL;
+  *out_len = 0;
+  *format = "em-anomaly-json";
+  (void) int8;
+  if (em_learn_anomaly_load (kind, model, model_len, 0, &state, &n_outputs, err, err_len) != 0)
+    return -1;
+  json = em_nn_anomaly_to_json (state);
+  em_learn_anomaly_free (state);
+  *out_len = strlen (json);
+  *out = malloc (*out_len + 1);
+  if (*out == NULL)
+    {
+      g_free (json);
+      return em_learn_fail (err, err_len, em_learn_kind_to_string (kind), "out of memory");
+    }
+  memcpy (*out, json, *out_len + 1);
+  g_free (json);
+  return 0;
+}

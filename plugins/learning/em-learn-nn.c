@@ -567,3 +567,58 @@ em_learn_nn_free (void *state)
   em_nn_compiled_free (s->compiled);
   g_free (s);
 }
+
+/* --- export (codegen) ------------------------------------------------------ */
+
+/* The program codegen emits is the one load() runs: the stored int8 program
+ * as is, or the float model compiled the same way load() compiles it. */
+int
+em_learn_nn_export (EmLearnKind kind, const void *model, size_t model_len, int int8, const char **format,
+                    void **out, size_t *out_len, char *err, size_t err_len)
+{
+  const char *block = em_learn_kind_to_string (kind);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL, saved = NULL;
+  g_autoptr(EmNnCompiled) compiled = NULL;
+  EmLearnBlob blob;
+  gconstpointer data;
+  gsize len;
+
+  *out = NULL;
+  *out_len = 0;
+  *format = "emnq";
+  if (!em_learn_blob_parse (model, model_len, kind, &blob, &error))
+    return em_learn_fail_error (err, err_len, block, error);
+  if (int8)
+    {
+      bytes = em_learn_blob_section (&blob, "QINT");
+      if (bytes == NULL)
+        return em_learn_fail (err, err_len, block,
+                              "this model was trained without int8 quantization (quantize = false)");
+      /* Check it loads, so codegen never gets a program the engine refuses. */
+      compiled = em_nn_compiled_load (bytes, &error);
+      saved = g_bytes_ref (bytes);
+    }
+  else
+    {
+      g_autoptr(EmNnModel) net = NULL;
+
+      bytes = em_learn_blob_section (&blob, "MODL");
+      if (bytes == NULL)
+        return em_learn_fail (err, err_len, block, "the trained model has no float model in it");
+      net = em_nn_model_load (bytes, &error);
+      if (net != NULL)
+        compiled = em_nn_compile_float (net, &error);
+      if (compiled != NULL)
+        saved = em_nn_compiled_save (compiled);
+    }
+  if (compiled == NULL)
+    return em_learn_fail_error (err, err_len, block, error);
+  data = g_bytes_get_data (saved, &len);
+  *out = malloc (len > 0 ? len : 1);
+  if (*out == NULL)
+    return em_learn_fail (err, err_len, block, "out of memory");
+  memcpy (*out, data, len);
+  *out_len = len;
+  return 0;
+}

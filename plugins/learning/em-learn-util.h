@@ -85,6 +85,9 @@ int  em_learn_nn_load     (EmLearnKind kind, const void *model, size_t model_len
                            void **state, uint32_t *n_outputs, char *err, size_t err_len);
 int  em_learn_nn_run      (void *state, const float *features, float *out, char *err, size_t err_len);
 void em_learn_nn_free     (void *state);
+/* export_model: "emnq" bytes of the int8 program (int8) or of the float one. */
+int  em_learn_nn_export   (EmLearnKind kind, const void *model, size_t model_len, int int8,
+                           const char **format, void **out, size_t *out_len, char *err, size_t err_len);
 
 /* The default architecture for @info, one-line JSON. (transfer full) */
 char *em_learn_nn_default_architecture (EmLearnKind kind, const EmLearnInfo *info);
@@ -98,6 +101,9 @@ int  em_learn_anomaly_load  (EmLearnKind kind, const void *model, size_t model_l
                              void **state, uint32_t *n_outputs, char *err, size_t err_len);
 int  em_learn_anomaly_run   (void *state, const float *features, float *out, char *err, size_t err_len);
 void em_learn_anomaly_free  (void *state);
+/* export_model: "em-anomaly-json" (int8 is ignored: scoring is float everywhere). */
+int  em_learn_anomaly_export (EmLearnKind kind, const void *model, size_t model_len, int int8,
+                              const char **format, void **out, size_t *out_len, char *err, size_t err_len);
 
 void em_learn_free_model (void *model);
 

@@ -4,8 +4,10 @@
 #ifndef EM_BLOCK_UTIL_H
 #define EM_BLOCK_UTIL_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "em-dsp.h"
 #include "ember-plugin.h"
 
@@ -78,6 +80,29 @@ em_block_fail (char *err, size_t err_len, const char *block, int status, const c
   if (err != NULL && err_len > 0)
     snprintf (err, err_len, "%s: %s", block, reason != NULL ? reason : em_dsp_status_string (status));
   return status < 0 ? status : -1;
+}
+
+/* Fill a block's EmDeviceCode: declare_fmt is printf-style (write numbers
+ * with %a: hex float literals are exact, so the device gets the very
+ * parameter values the host uses). */
+static inline int
+em_block_device_code (EmDeviceCode *code, const char *block, const char *files, const char *run,
+                      uint64_t scratch_bytes, char *err, size_t err_len, const char *declare_fmt, ...)
+{
+  va_list args;
+  int n;
+
+  memset (code, 0, sizeof *code);
+  va_start (args, declare_fmt);
+  n = vsnprintf (code->declare, sizeof code->declare, declare_fmt, args);
+  va_end (args);
+  if (n < 0 || (size_t) n >= sizeof code->declare || strlen (files) >= sizeof code->files ||
+      strlen (run) >= sizeof code->run)
+    return em_block_fail (err, err_len, block, -1, "device code does not fit EmDeviceCode");
+  memcpy (code->files, files, strlen (files) + 1);
+  memcpy (code->run, run, strlen (run) + 1);
+  code->scratch_bytes = scratch_bytes;
+  return 0;
 }
 
 /* log2 for cost estimates of FFTs. */

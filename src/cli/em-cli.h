@@ -67,6 +67,7 @@ int          em_cli_impulse_main      (int argc, char **argv);
 int          em_cli_features_main     (int argc, char **argv);
 int          em_cli_train_main        (int argc, char **argv);
 int          em_cli_test_main         (int argc, char **argv);
+int          em_cli_deploy_main       (int argc, char **argv);
 int          em_cli_device_main       (int argc, char **argv);
 int          em_cli_capture_main      (int argc, char **argv);
 int          em_cli_serve_main        (int argc, char **argv);

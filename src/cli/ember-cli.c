@@ -11,6 +11,7 @@ static const EmCliCommand groups[] = {
   { "features", "generate and inspect features", em_cli_features_main },
   { "train", "train a learning block; the model is stored in the project", em_cli_train_main },
   { "test", "test the trained model on the testing set (float and int8)", em_cli_test_main },
+  { "deploy", "generate code that runs the impulse on a device", em_cli_deploy_main },
   { "demo", "create a bundled demo project, offline", em_cli_demo_main },
   { "device", "serial boards: list ports, forward data", em_cli_device_main },
   { "capture", "record from the computer's microphone and camera", em_cli_capture_main },

@@ -29,6 +29,13 @@ kmeans_load (const void *model, size_t model_len, int int8, void **state, uint32
   return em_learn_anomaly_load (EM_LEARN_ANOMALY_KMEANS, model, model_len, int8, state, n_outputs, err, err_len);
 }
 
+static int
+kmeans_export (const void *model, size_t model_len, int int8, const char **format, void **out, size_t *out_len,
+               char *err, size_t err_len)
+{
+  return em_learn_anomaly_export (EM_LEARN_ANOMALY_KMEANS, model, model_len, int8, format, out, out_len, err, err_len);
+}
+
 static const EmLearningOps ops = {
   .task = EM_TASK_ANOMALY,
   .defaults = kmeans_defaults,
@@ -37,6 +44,7 @@ static const EmLearningOps ops = {
   .load = kmeans_load,
   .run = em_learn_anomaly_run,
   .free = em_learn_anomaly_free,
+  .export_model = kmeans_export,
 };
 
 static const EmBlockInfo blocks[] = { {

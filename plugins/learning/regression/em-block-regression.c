@@ -25,6 +25,13 @@ regression_load (const void *model, size_t model_len, int int8, void **state, ui
   return em_learn_nn_load (EM_LEARN_REGRESSION, model, model_len, int8, state, n_outputs, err, err_len);
 }
 
+static int
+regression_export (const void *model, size_t model_len, int int8, const char **format, void **out, size_t *out_len,
+                   char *err, size_t err_len)
+{
+  return em_learn_nn_export (EM_LEARN_REGRESSION, model, model_len, int8, format, out, out_len, err, err_len);
+}
+
 static const EmLearningOps ops = {
   .task = EM_TASK_REGRESSION,
   .defaults = regression_defaults,
@@ -33,6 +40,7 @@ static const EmLearningOps ops = {
   .load = regression_load,
   .run = em_learn_nn_run,
   .free = em_learn_nn_free,
+  .export_model = regression_export,
 };
 
 static const EmBlockInfo blocks[] = { {

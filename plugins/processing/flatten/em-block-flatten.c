@@ -47,8 +47,28 @@ flatten_run (void *state, const EmSignal *signal, float *out, char *err, size_t 
   return status == EM_DSP_OK ? 0 : em_block_fail (err, err_len, "flatten", status, NULL);
 }
 
+/* The device runs the same em_dsp_flatten_f32 call with the same parameters. */
+static int
+flatten_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
+{
+  EmBlockState *s = state;
+  const em_dsp_flatten_params *p = EM_BLOCK_PARAMS (s, em_dsp_flatten_params);
+  char run[256];
+
+  snprintf (run, sizeof run,
+            "status = em_dsp_flatten_f32 (&@P@params, @IN@, %uu, %uu, @OUT@, @SCRATCH@, @SCRATCH_BYTES@);",
+            s->input.n_frames, s->input.n_axes);
+  return em_block_device_code (code, "flatten", "em-dsp-flatten.h em-dsp-flatten.c", run, s->scratch_bytes, err,
+                               err_len,
+                               "static const em_dsp_flatten_params @P@params = {\n"
+                               "  %af, %d, %d, %d, %d, %d, %d, %d\n};\n",
+                               p->scale_axes, p->average, p->minimum, p->maximum, p->rms, p->stdev, p->skewness,
+                               p->kurtosis);
+}
+
 static const EmProcessingOps ops = {
   .init = flatten_init, .run = flatten_run, .free = em_block_state_free, .cost = em_block_cost,
+  .device_code = flatten_device_code,
 };
 
 #define STAT(name, label) \

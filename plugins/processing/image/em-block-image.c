@@ -59,8 +59,39 @@ image_run (void *state, const EmSignal *signal, float *out, char *err, size_t er
   return status == EM_DSP_OK ? 0 : em_block_fail (err, err_len, "image", status, NULL);
 }
 
+/* The device runs what image_run() does: 8-bit pixels into the front of the
+ * scratch, then the same em_dsp_image_f32 call. */
+static int
+image_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
+{
+  EmBlockState *s = state;
+  const em_dsp_image_params *p = EM_BLOCK_PARAMS (s, em_dsp_image_params);
+  size_t n = (size_t) s->input.width * s->input.height * 3;
+  size_t offset = (n + EM_DSP_ALIGN - 1) & ~(size_t) (EM_DSP_ALIGN - 1);
+  char run[640];
+
+  snprintf (run, sizeof run,
+            "{\n"
+            "  uint8_t *px = (uint8_t *) @SCRATCH@;\n"
+            "  size_t i;\n"
+            "  for (i = 0; i < %zuu; i++)\n"
+            "    {\n"
+            "      float v = (@IN@)[i];\n"
+            "      px[i] = (uint8_t) (v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5f);\n"
+            "    }\n"
+            "  status = em_dsp_image_f32 (&@P@params, px, %uu, %uu, @OUT@, (char *) @SCRATCH@ + %zuu,\n"
+            "                             @SCRATCH_BYTES@ - %zuu);\n"
+            "}",
+            n, s->input.width, s->input.height, offset, offset);
+  return em_block_device_code (code, "image", "em-dsp-image.h em-dsp-image.c", run, s->scratch_bytes, err, err_len,
+                               "static const em_dsp_image_params @P@params = {\n"
+                               "  (em_dsp_image_channels) %d, %zuu, %zuu, (em_dsp_resize_mode) %d, (em_dsp_crop_anchor) %d\n};\n",
+                               (int) p->channels, p->width, p->height, (int) p->resize_mode, (int) p->crop_anchor);
+}
+
 static const EmProcessingOps ops = {
   .init = image_init, .run = image_run, .free = em_block_state_free, .cost = em_block_cost,
+  .device_code = image_device_code,
 };
 
 static const EmBlockInfo blocks[] = { {

@@ -61,9 +61,26 @@ mfcc_autotune (const EmPluginParam *params, size_t n, const EmSignal *examples, 
   return em_block_audio_autotune (params, n, examples, n_examples, 1, out, out_len, "mfcc", err, err_len);
 }
 
+/* The device runs the same em_dsp_mfcc_f32 call with the same parameters. */
+static int
+mfcc_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
+{
+  EmBlockState *s = state;
+  const em_dsp_mfcc_params *p = EM_BLOCK_PARAMS (s, em_dsp_mfcc_params);
+  char run[256];
+
+  snprintf (run, sizeof run, "status = em_dsp_mfcc_f32 (&@P@params, %a, @IN@, %uu, @OUT@, @SCRATCH@, @SCRATCH_BYTES@);",
+            s->input.frequency_hz, s->input.n_frames);
+  return em_block_device_code (code, "mfcc", "em-dsp-mfcc.h em-dsp-mfcc.c", run, s->scratch_bytes, err, err_len,
+                               "static const em_dsp_mfcc_params @P@params = {\n"
+                               "  %d, %a, %a, %d, %d, %d, %a, %a, %a, %d\n};\n",
+                               p->num_cepstral, p->frame_length, p->frame_stride, p->num_filters, p->fft_length,
+                               p->win_size, p->low_frequency, p->high_frequency, p->pre_cof, p->pre_shift);
+}
+
 static const EmProcessingOps ops = {
   .init = mfcc_init, .run = mfcc_run, .free = em_block_state_free, .cost = em_block_cost,
-  .autotune = mfcc_autotune,
+  .autotune = mfcc_autotune, .device_code = mfcc_device_code,
 };
 
 static const EmBlockInfo blocks[] = { {

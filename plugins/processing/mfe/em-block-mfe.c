@@ -57,9 +57,26 @@ mfe_autotune (const EmPluginParam *params, size_t n, const EmSignal *examples, s
   return em_block_audio_autotune (params, n, examples, n_examples, 1, out, out_len, "mfe", err, err_len);
 }
 
+/* The device runs the same em_dsp_mfe_f32 call with the same parameters. */
+static int
+mfe_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
+{
+  EmBlockState *s = state;
+  const em_dsp_mfe_params *p = EM_BLOCK_PARAMS (s, em_dsp_mfe_params);
+  char run[256];
+
+  snprintf (run, sizeof run, "status = em_dsp_mfe_f32 (&@P@params, %a, @IN@, %uu, @OUT@, @SCRATCH@, @SCRATCH_BYTES@);",
+            s->input.frequency_hz, s->input.n_frames);
+  return em_block_device_code (code, "mfe", "em-dsp-mfe.h em-dsp-mfe.c", run, s->scratch_bytes, err, err_len,
+                               "static const em_dsp_mfe_params @P@params = {\n"
+                               "  %a, %a, %d, %d, %a, %a, %a, %d\n};\n",
+                               p->frame_length, p->frame_stride, p->num_filters, p->fft_length, p->low_frequency,
+                               p->high_frequency, p->noise_floor_db, p->quantize);
+}
+
 static const EmProcessingOps ops = {
   .init = mfe_init, .run = mfe_run, .free = em_block_state_free, .cost = em_block_cost,
-  .autotune = mfe_autotune,
+  .autotune = mfe_autotune, .device_code = mfe_device_code,
 };
 
 static const EmBlockInfo blocks[] = { {

@@ -40,8 +40,23 @@ raw_run (void *state, const EmSignal *signal, float *out, char *err, size_t err_
   return status == EM_DSP_OK ? 0 : em_block_fail (err, err_len, "raw", status, NULL);
 }
 
+/* The device runs the same em_dsp_raw_f32 call with the same parameters. */
+static int
+raw_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
+{
+  EmBlockState *s = state;
+  const em_dsp_raw_params *p = EM_BLOCK_PARAMS (s, em_dsp_raw_params);
+  char run[256];
+
+  snprintf (run, sizeof run, "status = em_dsp_raw_f32 (&@P@params, @IN@, %uu, %uu, @OUT@);",
+            s->input.n_frames, s->input.n_axes);
+  return em_block_device_code (code, "raw", "em-dsp-raw.h em-dsp-raw.c", run, 0, err, err_len,
+                               "static const em_dsp_raw_params @P@params = { %af };\n", p->scale_axes);
+}
+
 static const EmProcessingOps ops = {
   .init = raw_init, .run = raw_run, .free = em_block_state_free, .cost = em_block_cost,
+  .device_code = raw_device_code,
 };
 
 static const EmBlockInfo blocks[] = { {

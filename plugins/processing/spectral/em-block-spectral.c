@@ -135,9 +135,31 @@ spectral_autotune (const EmPluginParam *params, size_t n_params, const EmSignal 
   return 0;
 }
 
+/* The device runs the same em_dsp_spectral_f32 call with the same parameters
+ * (and dsp/'s own FFT where the host may use FFTW: equal within 1e-5). */
+static int
+spectral_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
+{
+  EmBlockState *s = state;
+  const em_dsp_spectral_params *p = EM_BLOCK_PARAMS (s, em_dsp_spectral_params);
+  char run[320];
+
+  snprintf (run, sizeof run,
+            "status = em_dsp_spectral_f32 (&@P@params, %af, @IN@, %uu, %uu, @OUT@, @SCRATCH@, @SCRATCH_BYTES@);",
+            (float) s->input.frequency_hz, s->input.n_frames, s->input.n_axes);
+  return em_block_device_code (code, "spectral", "em-dsp-spectral.h em-dsp-spectral.c", run, s->scratch_bytes,
+                               err, err_len,
+                               "static const em_dsp_spectral_params @P@params = {\n"
+                               "  %af, %d, (em_dsp_filter_type) %d, %af, %d, (em_dsp_spectral_analysis) %d,\n"
+                               "  %d, %d, %d, %d, \"%s\", %d\n};\n",
+                               p->scale_axes, p->input_decimation_ratio, (int) p->filter_type, p->filter_cutoff,
+                               p->filter_order, (int) p->analysis_type, p->fft_length, p->do_log,
+                               p->do_fft_overlap, p->wavelet_level, p->wavelet, p->extra_low_freq);
+}
+
 static const EmProcessingOps ops = {
   .init = spectral_init, .run = spectral_run, .free = em_block_state_free, .cost = em_block_cost,
-  .autotune = spectral_autotune,
+  .autotune = spectral_autotune, .device_code = spectral_device_code,
 };
 
 static const EmBlockInfo blocks[] = { {

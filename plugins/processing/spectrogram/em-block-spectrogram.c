@@ -55,9 +55,26 @@ spectrogram_autotune (const EmPluginParam *params, size_t n, const EmSignal *exa
   return em_block_audio_autotune (params, n, examples, n_examples, 0, out, out_len, "spectrogram", err, err_len);
 }
 
+/* The device runs the same em_dsp_spectrogram_f32 call with the same parameters. */
+static int
+spectrogram_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
+{
+  EmBlockState *s = state;
+  const em_dsp_spectrogram_params *p = EM_BLOCK_PARAMS (s, em_dsp_spectrogram_params);
+  char run[256];
+
+  snprintf (run, sizeof run,
+            "status = em_dsp_spectrogram_f32 (&@P@params, %a, @IN@, %uu, @OUT@, @SCRATCH@, @SCRATCH_BYTES@);",
+            s->input.frequency_hz, s->input.n_frames);
+  return em_block_device_code (code, "spectrogram", "em-dsp-spectrogram.h em-dsp-spectrogram.c", run,
+                               s->scratch_bytes, err, err_len,
+                               "static const em_dsp_spectrogram_params @P@params = { %a, %a, %d, %a };\n",
+                               p->frame_length, p->frame_stride, p->fft_length, p->noise_floor_db);
+}
+
 static const EmProcessingOps ops = {
   .init = spectrogram_init, .run = spectrogram_run, .free = em_block_state_free, .cost = em_block_cost,
-  .autotune = spectrogram_autotune,
+  .autotune = spectrogram_autotune, .device_code = spectrogram_device_code,
 };
 
 static const EmBlockInfo blocks[] = { {

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Inside codegen/: the model emitter and the text helpers the writers share. */
+#pragma once
+
+#include "em-codegen.h"
+
+G_BEGIN_DECLS
+
+/* C text of one model, in pieces the writer places. */
+typedef struct {
+  GString   *data;         /* ember_model_data.c: the const arrays */
+  GString   *data_decl;    /* ember_model_data.h: their extern declarations */
+  GString   *setup;        /* ember_impulse.c, file scope: geometry and quantization structs */
+  GString   *body;         /* statements of a function (const float *features, float *outputs) */
+  GHashTable *nn_files;    /* nn/ runtime files the calls need (set of names) */
+  guint32    arena_bytes;
+  guint32    n_inputs, n_outputs;
+  guint64    weight_bytes;
+  guint32    n_ops;
+} EmCodegenModel;
+
+void     em_codegen_model_init  (EmCodegenModel *m);
+void     em_codegen_model_clear (EmCodegenModel *m);
+
+/* An "emnq" program (int8 or float as @int8 says) for @n_inputs features and
+ * @n_outputs outputs. Names are prefixed with @prefix ("em_model_"). */
+gboolean em_codegen_emit_nn      (GBytes *emnq, gboolean int8, guint32 n_inputs, guint32 n_outputs,
+                                  const char *prefix, EmCodegenModel *m, GError **error);
+/* An "em-anomaly-json" model scoring a @n_inputs-feature vector into outputs[0]. */
+gboolean em_codegen_emit_anomaly (GBytes *json, guint32 n_inputs, const char *prefix, EmCodegenModel *m,
+                                  GError **error);
+
+/* A C float literal that reads back as exactly @v ("%.9g" + f). */
+void     em_codegen_append_float (GString *s, float v);
+/* "name = { ... }" bodies, 12 per line. */
+void     em_codegen_append_floats (GString *s, const float *v, gsize n);
+void     em_codegen_append_ints   (GString *s, const int32_t *v, gsize n);
+/* A C string literal of @text (escaped). */
+void     em_codegen_append_string (GString *s, const char *text);
+
+/* The dsp/ and nn/ runtime files embedded in this library: contents of
+ * "dsp/NAME" or "nn/NAME", NULL when there is no such file. */
+GBytes  *em_codegen_runtime_file (const char *path);
+
+G_END_DECLS

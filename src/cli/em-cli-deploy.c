@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ember-cli deploy: a trained impulse as code for a device (codegen/).
+ *
+ * This file gathers what codegen needs from the project without naming any
+ * block: each processing block describes its device code through its
+ * plugin's device_code op, the learning block exports its model through
+ * export_model. --test-vectors writes Ember's own per-window results on the
+ * testing set (raw window, features, outputs) so the generated code can be
+ * checked against them. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "em-block-registry.h"
+#include "em-cli.h"
+#include "em-codegen.h"
+#include "em-error.h"
+#include "em-learn.h"
+#include "em-model-store.h"
+#include "em-windower.h"
+
+static const char deploy_help[] =
+  "Generates code that runs the impulse on a device: the DSP blocks, the\n"
+  "trained model (int8 by default, --float for the float one) as constant\n"
+  "arrays with straight-line kernel calls over one static arena, and build\n"
+  "files. The input block (cutting windows) is the device's job: the library\n"
+  "takes one raw window at a time.\n"
+  "\n"
+  "By default the first learning block is deployed, with an anomaly block on\n"
+  "the same features when the impulse has a trained one; --block picks one.\n"
+  "\n"
+  "--test-vectors FILE writes, for every window of the testing set, one JSON\n"
+  "line {sample, window, label, window_values, features, outputs[, anomaly]}\n"
+  "with Ember's own results for the variant deployed (floats as %.9g).\n"
+  "\n"
+  "Exit status: 0 written; 1 writing failed; 2 bad command line or unknown\n"
+  "target; 3 a block cannot run on a device, the model is out of date, or\n"
+  "the folder is not empty (use --force); 4 the project cannot be opened;\n"
+  "5 no impulse, no such block, or the block has no trained model.";
+
+/* --- gathering -------------------------------------------------------------- */
+
+typedef struct {
+  EmImpulseLearnBlock *lb;
+  EmBlock             *block;     /* (transfer none) */
+  EmModel             *model;
+} Learner;
+
+static void
+learner_clear (Learner *l)
+{
+  g_clear_pointer (&l->model, em_model_free);
+}
+
+static gboolean
+load_learner (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const char *id, Learner *l,
+              GError **error)
+{
+  g_autofree char *key = NULL;
+
+  l->lb = em_learn_find_block (impulse, registry, id, &l->block, error);
+  if (l->lb == NULL)
+    return FALSE;
+  l->model = em_model_store_get (project, l->lb->id, TRUE, error);
+  if (l->model == NULL)
+    {
+      if (*error != NULL && (*error)->code == EM_ERROR_NOT_FOUND)
+        g_prefix_error (error, "cannot deploy: ");
+      return FALSE;
+    }
+  if ((key = em_learn_params_key (impulse, l->lb, registry, error)) == NULL)
+    return FALSE;
+  if (g_strcmp0 (key, l->model->params_key) != 0 || g_strcmp0 (l->lb->plugin, l->model->plugin) != 0)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
+                   "block %s: the model is out of date (the impulse changed since it was trained): retrain it",
+                   l->lb->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+same_inputs (EmImpulseLearnBlock *a, EmImpulseLearnBlock *b)
+{
+  guint n = g_strv_length (a->inputs);
+
+  if (n != g_strv_length (b->inputs))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (a->inputs[i], b->inputs[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static EmSample *
+template_sample (EmProject *project, GError **error)
+{
+  g_autoptr(GPtrArray) samples = NULL;
+  EmSampleFilter filter;
+
+  em_sample_filter_init (&filter);
+  filter.enabled = 1;
+  filter.limit = 1;
+  filter.category = EM_CATEGORY_TRAINING;
+  if ((samples = em_project_list_samples (project, &filter, error)) == NULL)
+    return NULL;
+  if (samples->len == 0)
+    {
+      filter.category = -1;
+      g_ptr_array_unref (samples);
+      if ((samples = em_project_list_samples (project, &filter, error)) == NULL)
+        return NULL;
+    }
+  if (samples->len == 0)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA, "%s has no enabled samples to take the input from",
+                   em_project_get_name (project));
+      return NULL;
+    }
+  return g_object_ref (g_ptr_array_index (samples, 0));
+}
+
+/* The window's axes: the input block's, or all of the template's. */
+static GStrv
+input_axes (EmImpulse *impulse, EmSample *template)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  if (impulse->input.is_image)
+    return NULL;
+  if (impulse->input.axes != NULL)
+    return g_strdupv (impulse->input.axes);
+  for (guint i = 0; i < em_sample_get_n_axes (template); i++)
+    g_strv_builder_add (b, em_sample_get_axis (template, i)->name);
+  return g_strv_builder_end (b);
+}
+
+static EmCodegenDsp *
+dsp_for_block (EmImpulse *impulse, EmBlockRegistry *registry, const char *id, EmSample *template, GStrv axes,
+               GError **error)
+{
+  EmImpulseBlock *ib = em_impulse_find_block (impulse, id);
+  g_autoptr(EmBlockParams) params = NULL;
+  g_autoptr(EmWindower) windower = NULL;
+  const EmProcessingOps *ops;
+  EmCodegenDsp *d;
+  EmFeatureShape shape = { 0, 0 };
+  EmBlock *block;
+  void *state = NULL;
+  char err[256] = "";
+  int status;
+
+  if (ib == NULL || (block = em_block_registry_lookup (registry, ib->plugin)) == NULL ||
+      (ops = em_block_get_processing_ops (block)) == NULL)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_NOT_FOUND, "block %s: its processing block is not installed", id);
+      return NULL;
+    }
+  if (ops->device_code == NULL)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "block %s cannot run on a device (no device code)", id);
+      return NULL;
+    }
+  if ((params = em_block_resolve_params (block, ib->params, error)) == NULL ||
+      (windower = em_windower_new (&impulse->input, ib->axes, template, error)) == NULL)
+    return NULL;
+  if (ops->init (params->params, params->n_params, em_windower_get_info (windower), &state, &shape, err,
+                 sizeof err) != 0)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_ARGUMENT, "block %s: %s", id, err);
+      return NULL;
+    }
+  d = g_new0 (EmCodegenDsp, 1);
+  d->id = g_strdup (ib->id);
+  d->plugin = g_strdup (ib->plugin);
+  d->n_frames = em_windower_get_info (windower)->n_frames;
+  d->n_axes = em_windower_get_info (windower)->n_axes;
+  d->n_features = shape.rows * shape.cols;
+  d->axis_index = g_new0 (guint32, d->n_axes);
+  status = ops->device_code (state, &d->code, err, sizeof err);
+  ops->free (state);
+  if (status != 0)
+    {
+      em_codegen_dsp_free (d);
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "block %s cannot run on a device: %s", id, err);
+      return NULL;
+    }
+  d->code.files[sizeof d->code.files - 1] = '\0';
+  d->code.declare[sizeof d->code.declare - 1] = '\0';
+  d->code.run[sizeof d->code.run - 1] = '\0';
+  /* Which window axis each of the block's axes reads. */
+  for (guint32 a = 0; axes != NULL && a < d->n_axes; a++)
+    {
+      const char *name = ib->axes != NULL ? ib->axes[a] : axes[a];
+      gboolean found = FALSE;
+
+      for (guint32 k = 0; axes[k] != NULL && !found; k++)
+        if (g_strcmp0 (axes[k], name) == 0)
+          {
+            d->axis_index[a] = k;
+            found = TRUE;
+          }
+      if (!found)
+        {
+          em_codegen_dsp_free (d);
+          g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA, "block %s reads axis '%s', which the input does not have",
+                       id, name);
+          return NULL;
+        }
+    }
+  for (guint32 a = 0; axes == NULL && a < d->n_axes; a++)
+    d->axis_index[a] = a;
+  return d;
+}
+
+static GBytes *
+export_model (Learner *l, gboolean int8, const char **format, GError **error)
+{
+  const EmLearningOps *ops = em_block_get_learning_ops (l->block);
+  void *out = NULL;
+  size_t out_len = 0;
+  char err[512] = "";
+  gsize len;
+  gconstpointer blob = g_bytes_get_data (l->model->blob, &len);
+
+  if (ops->export_model == NULL)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "block %s cannot be deployed (its plugin exports no model)",
+                   l->lb->id);
+      return NULL;
+    }
+  if (ops->export_model (blob, len, int8, format, &out, &out_len, err, sizeof err) != 0 || out == NULL)
+    {
+      free (out);
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "block %s: %s%s", l->lb->id,
+                   *err != '\0' ? err : "exporting the model failed",
+                   int8 && strstr (err, "quantiz") != NULL ? " (deploy with --float)" : "");
+      return NULL;
+    }
+  return g_bytes_new_with_free_func (out, out_len, free, out);
+}
+
+typedef struct {
+  EmCodegenImpulse *cg;
+  Learner           primary, anomaly;
+  gboolean          has_anomaly;
+  EmSample         *template;
+} Deploy;
+
+static void
+deploy_clear (Deploy *d)
+{
+  g_clear_pointer (&d->cg, em_codegen_impulse_free);
+  learner_clear (&d->primary);
+  learner_clear (&d->anomaly);
+  g_clear_object (&d->template);
+}
+
+static gboolean
+gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const char *block_id, gboolean int8,
+        float threshold, Deploy *d, GError **error)
+{
+  EmCodegenImpulse *cg;
+  EmLearnTask task;
+  const char *format = NULL;
+  g_autoptr(GDateTime) created = NULL;
+  g_autofree char *stamp = NULL;
+
+  if (!load_learner (project, impulse, registry, block_id, &d->primary, error))
+    return FALSE;
+  task = em_learn_task_for_block (d->primary.block);
+  /* An anomaly block on the same features rides along with a classifier. */
+  if (block_id == NULL && task != EM_TASK_ANOMALY)
+    for (guint i = 0; i < impulse->learn_blocks->len; i++)
+      {
+        EmImpulseLearnBlock *lb = g_ptr_array_index (impulse->learn_blocks, i);
+        EmBlock *b = em_block_registry_lookup (registry, lb->plugin);
+        g_autoptr(GError) ignored = NULL;
+
+        if (lb == d->primary.lb || b == NULL || em_learn_task_for_block (b) != EM_TASK_ANOMALY ||
+            !same_inputs (lb, d->primary.lb))
+          continue;
+        if (load_learner (project, impulse, registry, lb->id, &d->anomaly, &ignored))
+          {
+            d->has_anomaly = TRUE;
+            break;
+          }
+        learner_clear (&d->anomaly);
+        fprintf (stderr, "ember-cli: leaving anomaly block %s out: %s\n", lb->id, ignored->message);
+      }
+
+  if ((d->template = template_sample (project, error)) == NULL)
+    return FALSE;
+  d->cg = cg = em_codegen_impulse_new ();
+  {
+    g_autoptr(EmWindower) w = em_windower_new (&impulse->input, NULL, d->template, error);
+    if (w == NULL)
+      return FALSE;
+    cg->input = *em_windower_get_info (w);
+  }
+  cg->axes = input_axes (impulse, d->template);
+  cg->window_ms = impulse->input.window_size_ms;
+  cg->window_increase_ms = impulse->input.window_increase_ms;
+  for (guint i = 0; d->primary.lb->inputs[i] != NULL; i++)
+    {
+      EmCodegenDsp *dsp = dsp_for_block (impulse, registry, d->primary.lb->inputs[i], d->template, cg->axes, error);
+      if (dsp == NULL)
+        return FALSE;
+      g_ptr_array_add (cg->dsp, dsp);
+    }
+
+  cg->learn_id = g_strdup (d->primary.lb->id);
+  cg->learn_plugin = g_strdup (d->primary.lb->plugin);
+  cg->task = task;
+  cg->int8 = int8 && task != EM_TASK_ANOMALY;
+  cg->threshold = threshold;
+  if ((cg->model = export_model (&d->primary, cg->int8, &format, error)) == NULL)
+    return FALSE;
+  cg->format = format;
+  if (task == EM_TASK_CLASSIFICATION)
+    cg->labels = g_strdupv (d->primary.model->labels);
+  else
+    {
+      const char *one[] = { task == EM_TASK_ANOMALY ? "anomaly" : "value", NULL };
+      cg->labels = g_strdupv ((char **) one);
+    }
+  if (d->has_anomaly)
+    {
+      const char *f = NULL;
+      cg->anomaly_id = g_strdup (d->anomaly.lb->id);
+      if ((cg->anomaly_json = export_model (&d->anomaly, FALSE, &f, error)) == NULL)
+        return FALSE;
+      if (g_strcmp0 (f, "em-anomaly-json") != 0)
+        {
+          g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "block %s exports '%s', not an anomaly model",
+                       d->anomaly.lb->id, f);
+          return FALSE;
+        }
+    }
+  cg->project_name = g_strdup (em_project_get_name (project));
+  created = g_date_time_new_from_unix_utc (d->primary.model->created / G_USEC_PER_SEC);
+  stamp = created != NULL ? g_date_time_format_iso8601 (created) : g_strdup ("?");
+  cg->model_version = g_strdup_printf ("%s %.12s", stamp, d->primary.model->params_key != NULL
+                                                          ? d->primary.model->params_key : "");
+  return TRUE;
+}
+
+/* --- test vectors ---------------------------------------------------------------- */
+
+static void
+print_floats (FILE *f, const char *name, const float *v, gsize n)
+{
+  fprintf (f, ", \"%s\": [", name);
+  for (gsize i = 0; i < n; i++)
+    fprintf (f, i > 0 ? ", %.9g" : "%.9g", (double) v[i]);
+  fputc (']', f);
+}
+
+static gboolean
+load_runner (Learner *l, gboolean int8, void **state, uint32_t *n_out, GError **error)
+{
+  const EmLearningOps *ops = em_block_get_learning_ops (l->block);
+  char err[512] = "";
+  gsize len;
+  gconstpointer blob = g_bytes_get_data (l->model->blob, &len);
+
+  if (ops->load (blob, len, int8, state, n_out, err, sizeof err) != 0)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "block %s: %s", l->lb->id, err);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_test_vectors (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, Deploy *d,
+                    const char *path, guint *n_written, GError **error)
+{
+  g_autoptr(EmLearnSet) set = NULL;
+  g_autoptr(EmWindower) windower = NULL;
+  g_autoptr(EmSample) sample = NULL;
+  g_autofree float *out = NULL;
+  const EmLearningOps *ops = em_block_get_learning_ops (d->primary.block);
+  const EmLearningOps *aops = d->has_anomaly ? em_block_get_learning_ops (d->anomaly.block) : NULL;
+  void *state = NULL, *astate = NULL;
+  uint32_t n_out = 0, n_aout = 0;
+  gboolean ok = FALSE;
+  char err[512] = "";
+  FILE *f = NULL;
+
+  set = em_learn_gather (project, impulse, registry, d->primary.lb, EM_CATEGORY_TESTING,
+                         (const char * const *) d->primary.model->labels, NULL, NULL, em_cli_cancellable (), error);
+  if (set == NULL)
+    return FALSE;
+  if ((windower = em_windower_new (&impulse->input, d->cg->axes, d->template, error)) == NULL)
+    return FALSE;
+  if (!load_runner (&d->primary, d->cg->int8, &state, &n_out, error))
+    return FALSE;
+  if (aops != NULL && !load_runner (&d->anomaly, FALSE, &astate, &n_aout, error))
+    {
+      ops->free (state);
+      return FALSE;
+    }
+  out = g_new0 (float, MAX (n_out, 1));
+  if ((f = fopen (path, "w")) == NULL)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_IO, "%s: %s", path, g_strerror (errno));
+      goto done;
+    }
+  for (guint i = 0; i < set->n; i++)
+    {
+      const float *x = set->x + (gsize) i * set->info.n_features;
+      const EmSignal *signal;
+      guint n_windows = 0;
+      float score = 0;
+
+      if (sample == NULL || em_sample_get_id (sample) != set->sample_ids[i])
+        {
+          g_clear_object (&sample);
+          if ((sample = em_project_get_sample (project, set->sample_ids[i], TRUE, error)) == NULL ||
+              !em_windower_set_sample (windower, sample, &n_windows, error))
+            goto done;
+        }
+      signal = em_windower_get (windower, set->windows[i]);
+      if (signal == NULL || ops->run (state, x, out, err, sizeof err) != 0 ||
+          (astate != NULL && aops->run (astate, x, &score, err, sizeof err) != 0))
+        {
+          g_set_error (error, EM_ERROR, EM_ERROR_FAILED, "window %u of sample %" G_GINT64_FORMAT ": %s",
+                       set->windows[i], set->sample_ids[i], *err != '\0' ? err : "no such window");
+          goto done;
+        }
+      fprintf (f, "{\"sample\": %" G_GINT64_FORMAT ", \"window\": %u, \"label\": ", set->sample_ids[i],
+               set->windows[i]);
+      {
+        g_autoptr(JsonNode) label = json_node_new (JSON_NODE_VALUE);
+        g_autofree char *text = NULL;
+        json_node_set_string (label, g_ptr_array_index (set->sample_labels, set->label_index[i]));
+        text = json_to_string (label, FALSE);
+        fputs (text, f);
+      }
+      print_floats (f, "window_values", signal->data,
+                    signal->info.input_kind == EM_INPUT_IMAGE
+                      ? (gsize) signal->info.width * signal->info.height * 3
+                      : (gsize) signal->info.n_frames * signal->info.n_axes);
+      print_floats (f, "features", x, set->info.n_features);
+      print_floats (f, "outputs", out, n_out);
+      if (astate != NULL)
+        fprintf (f, ", \"anomaly\": %.9g", (double) score);
+      fputs ("}\n", f);
+    }
+  *n_written = set->n;
+  ok = TRUE;
+
+done:
+  if (f != NULL && fclose (f) != 0 && ok)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_IO, "%s: %s", path, g_strerror (errno));
+      ok = FALSE;
+    }
+  ops->free (state);
+  if (astate != NULL)
+    aops->free (astate);
+  return ok;
+}
+
+/* --- the command ---------------------------------------------------------------- */
+
+static int
+codegen_exit_code (const GError *error)
+{
+  if (error->domain != EM_CODEGEN_ERROR)
+    return em_cli_exit_code_for (error);
+  switch ((EmCodegenError) error->code)
+    {
+    case EM_CODEGEN_ERROR_UNKNOWN_TARGET:
+      return EM_EXIT_USAGE;
+    case EM_CODEGEN_ERROR_EXISTS:
+    case EM_CODEGEN_ERROR_INVALID:
+      return EM_EXIT_BAD_INPUT;
+    case EM_CODEGEN_ERROR_IO:
+    default:
+      return EM_EXIT_FAILURE;
+    }
+}
+
+int
+em_cli_deploy_main (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("PROJECT - generate code that runs the impulse on a device");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autoptr(EmImpulse) impulse = NULL;
+  g_autofree char *target = NULL, *output = NULL, *block = NULL, *vectors = NULL;
+  gboolean use_float = FALSE, force = FALSE, list = FALSE;
+  double threshold = 0.6;
+  EmCodegenSummary summary = { 0 };
+  Deploy d = { 0 };
+  int code = 0;
+  GOptionEntry entries[] = {
+    { "target", 't', 0, G_OPTION_ARG_STRING, &target, "What to generate (see --list-targets)", "TARGET" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Folder to write (new, or empty)", "DIR" },
+    { "block", 'b', 0, G_OPTION_ARG_STRING, &block, "Learning block id (default: the first)", "ID" },
+    { "float", 0, 0, G_OPTION_ARG_NONE, &use_float, "Deploy the float model instead of the int8 one", NULL },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Write into a folder that is not empty", NULL },
+    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold, "Classification: confidence under X is uncertain (0.6)", "X" },
+    { "list-targets", 0, 0, G_OPTION_ARG_NONE, &list, "List the targets and exit", NULL },
+    { "test-vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors,
+      "Write Ember's per-window results on the testing set to FILE (JSON lines)", "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx, deploy_help);
+  if (!em_cli_parse (ctx, &argc, &argv, &code))
+    return code;
+  if (list)
+    {
+      for (const EmCodegenTarget *t = em_codegen_targets (); t->id != NULL; t++)
+        printf ("%s\t%s\n", t->id, t->description);
+      return EM_EXIT_OK;
+    }
+  if (argc != 2)
+    return em_cli_usage ("deploy needs exactly one PROJECT");
+  if (output == NULL && vectors == NULL)
+    return em_cli_usage ("deploy needs -o DIR (or --test-vectors FILE)");
+  if (output != NULL)
+    {
+      gboolean known = FALSE;
+      if (target == NULL)
+        return em_cli_usage ("deploy needs --target (see --list-targets)");
+      for (const EmCodegenTarget *t = em_codegen_targets (); t->id != NULL; t++)
+        known = known || strcmp (t->id, target) == 0;
+      if (!known)
+        return em_cli_usage ("unknown target '%s' (see --list-targets)", target);
+    }
+  if (!(threshold > 0 && threshold <= 1))
+    return em_cli_usage ("--threshold must be in (0, 1]");
+  if ((project = em_cli_open_project (argv[1], &code)) == NULL)
+    return code;
+  if ((impulse = em_impulse_load (project, &error)) == NULL)
+    return em_cli_fail (error);
+  if (!gather (project, impulse, em_block_registry_get_default (), block, !use_float, (float) threshold, &d, &error))
+    {
+      deploy_clear (&d);
+      return em_cli_fail (error);
+    }
+  if (output != NULL)
+    {
+      if (!em_codegen_generate (d.cg, target, output, force, &summary, &error))
+        {
+          fprintf (stderr, "ember-cli: %s\n", error->message);
+          deploy_clear (&d);
+          return codegen_exit_code (error);
+        }
+      printf ("Wrote %s for block %s (%s, %s model) to %s: %u files, %" G_GUINT64_FORMAT " lines of C\n", target,
+              d.cg->learn_id, d.cg->learn_plugin, d.cg->int8 ? "int8" : "float", output, summary.n_files,
+              summary.source_lines);
+      printf ("  arena %u bytes, DSP scratch %" G_GUINT64_FORMAT " bytes, model data %" G_GUINT64_FORMAT " bytes%s%s\n",
+              summary.arena_bytes, summary.dsp_scratch_bytes, summary.weight_bytes,
+              d.has_anomaly ? ", anomaly block " : "", d.has_anomaly ? d.anomaly.lb->id : "");
+    }
+  if (vectors != NULL)
+    {
+      guint n = 0;
+      if (!write_test_vectors (project, impulse, em_block_registry_get_default (), &d, vectors, &n, &error))
+        {
+          deploy_clear (&d);
+          return em_cli_fail (error);
+        }
+      printf ("Wrote %u test windows to %s\n", n, vectors);
+    }
+  deploy_clear (&d);
+  return EM_EXIT_OK;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* QEMU TCG plugin that counts executed guest instructions.
+ *
+ * Debian's QEMU 7.2 is built with plugin support but ships neither
+ * qemu-plugin.h nor the contrib plugins, so the few entry points used here
+ * are declared by hand (plugin API version 1, see ../../../shared/TESTING.md
+ * §5). Built with the host compiler as a shared module and loaded with
+ *   qemu-system-arm ... -plugin ./libinsncount.so[,begin=ADDR,end=ADDR]
+ *
+ * It always reports the total. With begin/end (addresses of two firmware
+ * functions, Thumb bit ignored) it also reports the instructions executed
+ * from each entry into begin until the next entry into end: one count per
+ * bracketed region, i.e. per inference in the test firmware. Everything is
+ * printed to stderr at exit, one "insncount ..." line each. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t qemu_plugin_id_t;
+typedef struct qemu_info_t qemu_info_t;
+struct qemu_plugin_tb;
+struct qemu_plugin_insn;
+enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
+typedef void (*qemu_plugin_vcpu_udata_cb_t) (unsigned int vcpu_index, void *userdata);
+
+void   qemu_plugin_register_vcpu_tb_trans_cb (qemu_plugin_id_t id,
+                                              void (*cb) (qemu_plugin_id_t, struct qemu_plugin_tb *));
+size_t qemu_plugin_tb_n_insns (const struct qemu_plugin_tb *tb);
+struct qemu_plugin_insn *qemu_plugin_tb_get_insn (const struct qemu_plugin_tb *tb, size_t idx);
+uint64_t qemu_plugin_insn_vaddr (const struct qemu_plugin_insn *insn);
+void   qemu_plugin_register_vcpu_insn_exec_inline (struct qemu_plugin_insn *insn, enum qemu_plugin_op op,
+                                                   void *ptr, uint64_t imm);
+void   qemu_plugin_register_vcpu_insn_exec_cb (struct qemu_plugin_insn *insn, qemu_plugin_vcpu_udata_cb_t cb,
+                                               enum qemu_plugin_cb_flags flags, void *userdata);
+void   qemu_plugin_register_atexit_cb (qemu_plugin_id_t id, void (*cb) (qemu_plugin_id_t, void *), void *userdata);
+
+__attribute__ ((visibility ("default"))) int qemu_plugin_version = 1;
+
+#define MAX_REGIONS 4096
+
+static uint64_t total;
+static uint64_t begin_addr = UINT64_MAX, end_addr = UINT64_MAX;
+static uint64_t region_start;
+static int in_region;
+static uint64_t regions[MAX_REGIONS];
+static size_t n_regions, n_dropped;
+
+static void
+on_begin (unsigned int vcpu, void *data)
+{
+  (void) vcpu;
+  (void) data;
+  region_start = total;
+  in_region = 1;
+}
+
+static void
+on_end (unsigned int vcpu, void *data)
+{
+  (void) vcpu;
+  (void) data;
+  if (!in_region)
+    return;
+  in_region = 0;
+  if (n_regions < MAX_REGIONS)
+    regions[n_regions++] = total - region_start;
+  else
+    n_dropped++;
+}
+
+static void
+tb_trans (qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+  (void) id;
+  for (size_t i = 0, n = qemu_plugin_tb_n_insns (tb); i < n; i++)
+    {
+      struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn (tb, i);
+      uint64_t pc = qemu_plugin_insn_vaddr (insn);
+
+      /* The callback runs before the instruction's own inline add, so a
+       * region counts begin's instructions and not end's. */
+      if (pc == begin_addr)
+        qemu_plugin_register_vcpu_insn_exec_cb (insn, on_begin, QEMU_PLUGIN_CB_NO_REGS, NULL);
+      else if (pc == end_addr)
+        qemu_plugin_register_vcpu_insn_exec_cb (insn, on_end, QEMU_PLUGIN_CB_NO_REGS, NULL);
+      qemu_plugin_register_vcpu_insn_exec_inline (insn, QEMU_PLUGIN_INLINE_ADD_U64, &total, 1);
+    }
+}
+
+static void
+at_exit (qemu_plugin_id_t id, void *data)
+{
+  uint64_t sum = 0;
+
+  (void) id;
+  (void) data;
+  fprintf (stderr, "insncount total %llu\n", (unsigned long long) total);
+  for (size_t i = 0; i < n_regions; i++)
+    {
+      fprintf (stderr, "insncount region %zu %llu\n", i, (unsigned long long) regions[i]);
+      sum += regions[i];
+    }
+  fprintf (stderr, "insncount regions %zu sum %llu dropped %zu\n", n_regions, (unsigned long long) sum, n_dropped);
+}
+
+static int
+parse_addr (const char *arg, const char *key, uint64_t *out)
+{
+  size_t len = strlen (key);
+  char *end;
+
+  if (strncmp (arg, key, len) != 0 || arg[len] != '=')
+    return 0;
+  *out = strtoull (arg + len + 1, &end, 0) & ~(uint64_t) 1;   /* drop the Thumb bit */
+  if (*end != '\0')
+    {
+      fprintf (stderr, "insncount: bad address in '%s'\n", arg);
+      return -1;
+    }
+  return 1;
+}
+
+__attribute__ ((visibility ("default"))) int
+qemu_plugin_install (qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
+{
+  (void) info;
+  for (int i = 0; i < argc; i++)
+    {
+      int r = parse_addr (argv[i], "begin", &begin_addr);
+      if (r == 0)
+        r = parse_addr (argv[i], "end", &end_addr);
+      if (r <= 0)
+        {
+          if (r == 0)
+            fprintf (stderr, "insncount: unknown argument '%s' (begin=ADDR, end=ADDR)\n", argv[i]);
+          return -1;
+        }
+    }
+  qemu_plugin_register_vcpu_tb_trans_cb (id, tb_trans);
+  qemu_plugin_register_atexit_cb (id, at_exit, NULL);
+  return 0;
+}
