@@ -434,6 +434,16 @@ em_learn_nn_train (EmLearnKind kind, const EmPluginParam *params, size_t n_param
       options.class_weights = class_weights;
     }
 
+  if (em_plugin_param_bool (params, n_params, "find_learning_rate", 0))
+    {
+      /* The range test restores the weights it started from. */
+      double rate = em_nn_find_learning_rate (net, &ds, &options, cancellable, &error);
+
+      if (rate <= 0)
+        return g_cancellable_is_cancelled (cancellable) ? EM_LEARN_CANCELLED
+                                                        : em_learn_fail_error (err, err_len, block, error);
+      options.learning_rate = rate;
+    }
   trained = em_nn_train (net, &ds, &options, on_epoch, &progress, cancellable, &result, &error);
   /* A cancel asked for during the last epoch still counts. */
   if (g_cancellable_is_cancelled (cancellable))

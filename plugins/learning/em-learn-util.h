@@ -129,6 +129,9 @@ void em_learn_free_model (void *model);
   " \"help\": \"Stop after this many epochs without a better validation loss and keep the best; 0 = off\"}," \
   "{\"name\": \"seed\", \"type\": \"int\", \"default\": 1, \"min\": 0, \"max\": 2147483647," \
   " \"label\": \"Random seed\", \"help\": \"The same seed and data give the same model\"}," \
+  "{\"name\": \"find_learning_rate\", \"type\": \"bool\", \"default\": false," \
+  " \"label\": \"Find the learning rate\"," \
+  " \"help\": \"Run a learning-rate range test first and train with the rate it suggests\"}," \
   "{\"name\": \"architecture\", \"type\": \"string\", \"default\": \"\", \"label\": \"Architecture\"," \
   " \"help\": \"Layers as JSON ({\\\"input_shape\\\": [...], \\\"layers\\\": [...]}); empty = the default for the input\"}," \
   "{\"name\": \"noise\", \"type\": \"float\", \"default\": 0, \"min\": 0, \"max\": 10," \

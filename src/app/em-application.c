@@ -120,11 +120,17 @@ static void
 em_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *new_window_accels[] = { "<Primary><Shift>n", NULL };
+  static const char *help_accels[] = { "<Primary>question", "F1", NULL };
 
   G_APPLICATION_CLASS (em_application_parent_class)->startup (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window", new_window_accels);
+  /* GtkApplication gives the shortcuts window Ctrl+?; F1 is where people look too. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
+                                         help_accels);
 }
 
 static void

@@ -2,29 +2,15 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "em-window.h"
+#include "em-window-private.h"
 #include "em-application.h"
+#include "em-error.h"
 
 #define SETTINGS_SCHEMA_ID "org.emberstudio.Ember"
 /* Ranges of the window-width / window-height keys in the schema. */
 #define MIN_SAVED_WIDTH 360
 #define MIN_SAVED_HEIGHT 294
 #define MAX_SAVED_SIZE 32768
-
-struct _EmWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template children */
-  AdwToastOverlay     *toast_overlay;
-  AdwWindowTitle      *window_title;
-  GtkStack            *stack;
-  EmSamplesPage       *samples_page;
-
-  GSettings           *settings; /* NULL when the schema is not installed */
-  EmProject           *project;
-  GtkNativeDialog     *open_dialog;
-};
 
 G_DEFINE_FINAL_TYPE (EmWindow, em_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -174,6 +160,77 @@ open_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+new_response_cb (GtkNativeDialog *dialog, int response, EmWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->new_dialog);
+  if (file == NULL)
+    return;
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Only projects stored on this computer can be opened"));
+      em_window_show_open_error (self, file, error);
+      return;
+    }
+  if (!g_str_has_suffix (path, ".ember"))
+    {
+      char *with_suffix = g_strconcat (path, ".ember", NULL);
+      g_free (path);
+      path = with_suffix;
+      g_clear_object (&file);
+      file = g_file_new_for_path (path);
+    }
+  name = g_file_get_basename (file);
+  name[strlen (name) - strlen (".ember")] = '\0';
+  /* The core refuses an existing file: a project is never overwritten. */
+  project = em_project_create (path, name, &error);
+  if (project == NULL)
+    {
+      em_window_show_open_error (self, file, error);
+      return;
+    }
+  g_clear_object (&project);
+  open_one (self, file);
+}
+
+static void
+new_project_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  EmWindow *self = EM_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = NULL;
+  GtkFileChooser *chooser;
+
+  if (self->new_dialog != NULL)
+    {
+      gtk_native_dialog_show (self->new_dialog);
+      return;
+    }
+  self->new_dialog = GTK_NATIVE_DIALOG (
+    gtk_file_chooser_native_new (_("New Project"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Create"), _("_Cancel")));
+  chooser = GTK_FILE_CHOOSER (self->new_dialog);
+  gtk_native_dialog_set_modal (self->new_dialog, TRUE);
+  /* Translators: the file name a new project is offered */
+  gtk_file_chooser_set_current_name (chooser, _("Untitled.ember"));
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Ember Projects"));
+  gtk_file_filter_add_suffix (filter, "ember");
+  gtk_file_chooser_add_filter (chooser, filter);
+  g_signal_connect (self->new_dialog, "response", G_CALLBACK (new_response_cb), self);
+  gtk_native_dialog_show (self->new_dialog);
+}
+
+static void
 find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   em_samples_page_focus_search (EM_WINDOW (widget)->samples_page);
@@ -196,6 +253,9 @@ em_window_dispose (GObject *object)
   if (self->open_dialog != NULL)
     gtk_native_dialog_destroy (self->open_dialog);
   g_clear_object (&self->open_dialog);
+  if (self->new_dialog != NULL)
+    gtk_native_dialog_destroy (self->new_dialog);
+  g_clear_object (&self->new_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), EM_TYPE_WINDOW);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
@@ -249,22 +309,32 @@ em_window_class_init (EmWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The template names EmSamplesPage; GtkBuilder needs the type registered. */
+  /* The template names these; GtkBuilder needs the types registered. */
   g_type_ensure (EM_TYPE_SAMPLES_PAGE);
+  g_type_ensure (EM_TYPE_IMPULSE_PAGE);
+  g_type_ensure (EM_TYPE_JOBS_INDICATOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/emberstudio/Ember/ui/em-window.ui");
   gtk_widget_class_bind_template_child (widget_class, EmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, EmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, EmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, EmWindow, samples_page);
+  gtk_widget_class_bind_template_child (widget_class, EmWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, EmWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, EmWindow, impulse_page);
+  gtk_widget_class_bind_template_child (widget_class, EmWindow, jobs_indicator);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-project", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   /* GtkWindow already has window.close; it only lacks the key. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
+  em_window_pages_class_init (widget_class);
 }
 
 static void
@@ -272,6 +342,7 @@ em_window_init (EmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   load_window_state (self);
+  em_window_pages_init (self);
   em_window_update_actions (self);
 }
 
@@ -315,7 +386,7 @@ em_window_set_project (EmWindow *self, EmProject *project)
       gtk_window_set_title (GTK_WINDOW (self), "Ember");
       gtk_stack_set_visible_child_name (self->stack, "start");
     }
-  em_samples_page_set_project (self->samples_page, project);
+  em_window_pages_set_project (self);
   em_window_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
@@ -399,4 +470,26 @@ em_window_get_samples_page (EmWindow *self)
 {
   g_return_val_if_fail (EM_IS_WINDOW (self), NULL);
   return self->samples_page;
+}
+
+EmImpulsePage *
+em_window_get_impulse_page (EmWindow *self)
+{
+  g_return_val_if_fail (EM_IS_WINDOW (self), NULL);
+  return self->impulse_page;
+}
+
+void
+em_window_add_job (EmWindow *self, EmJob *job)
+{
+  g_return_if_fail (EM_IS_WINDOW (self));
+  g_return_if_fail (EM_IS_JOB (job));
+  em_jobs_indicator_add_job (self->jobs_indicator, job);
+}
+
+EmJobsIndicator *
+em_window_get_jobs_indicator (EmWindow *self)
+{
+  g_return_val_if_fail (EM_IS_WINDOW (self), NULL);
+  return self->jobs_indicator;
 }

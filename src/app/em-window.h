@@ -3,7 +3,10 @@
 
 #include <adwaita.h>
 #include "em-project.h"
+#include "em-job.h"
+#include "em-jobs-indicator.h"
 #include "pages/em-samples-page.h"
+#include "pages/em-impulse-page.h"
 
 G_BEGIN_DECLS
 
@@ -43,5 +46,28 @@ void           em_window_add_toast        (EmWindow  *self,
 
 /* (transfer none) */
 EmSamplesPage *em_window_get_samples_page (EmWindow  *self);
+/* (transfer none) */
+EmImpulsePage *em_window_get_impulse_page (EmWindow  *self);
+
+/* The workflow pages, in sidebar order: "dashboard", "devices", "data",
+ * "impulse", "block:ID" per block of the impulse (processing, then
+ * learning), "retrain", "live", "testing", "deployment", "versions".
+ * (transfer full) */
+GStrv          em_window_list_pages       (EmWindow   *self);
+/* Show page @name (selects its sidebar row); FALSE if there is none. */
+gboolean       em_window_show_page        (EmWindow   *self,
+                                           const char *name);
+/* (nullable) (transfer none) */
+const char    *em_window_get_visible_page (EmWindow   *self);
+/* (nullable) (transfer none): the widget of page @name. */
+GtkWidget     *em_window_get_page         (EmWindow   *self,
+                                           const char *name);
+
+/* List a running @job in the header bar's jobs indicator (any page may
+ * start one: it stays listed until it finishes). */
+void           em_window_add_job          (EmWindow   *self,
+                                           EmJob      *job);
+/* (transfer none) */
+EmJobsIndicator *em_window_get_jobs_indicator (EmWindow *self);
 
 G_END_DECLS

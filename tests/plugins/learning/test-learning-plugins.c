@@ -343,7 +343,7 @@ check_schema (const char *id, const char *const *names)
 }
 
 #define NN_TRAINING "epochs", "learning_rate", "batch_size", "validation_pct", "optimizer", "weight_decay"
-#define NN_COMMON "early_stopping_patience", "seed", "architecture", "noise", "time_shift", "time_masks", \
+#define NN_COMMON "early_stopping_patience", "seed", "find_learning_rate", "architecture", "noise", "time_shift", "time_masks", \
   "time_mask_width", "freq_masks", "freq_mask_width", "flip_horizontal", "crop", "brightness", \
   "contrast", "quantize"
 
@@ -540,6 +540,33 @@ test_classification (void)
   g_assert_cmpuint (agree * 100, >=, 95 * d->n);
 
   check_corrupt_blobs ("classification", "regression", t.model, t.len);
+  trained_clear ("classification", &t);
+}
+
+/* find_learning_rate=true trains with the range test's rate, which the
+ * report records instead of the 0.005 default. */
+static void
+test_classification_find_rate (void)
+{
+  g_autoptr(Data) d = blobs (PER_CLASS, 11);
+  EmLearnInfo info = flat_info (N_FEATURES, N_CLASSES);
+  EmLearnData data = { d->n, d->x, d->y, NULL };
+  const char *params[] = { "epochs", "10", "seed", "3", "find_learning_rate", "true", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  Progress progress = { 0 };
+  Trained t = { 0 };
+  double rate;
+
+  if (train ("classification", params, &info, &data, &progress, &t) != 0)
+    g_error ("classification: %s", t.err);
+  json_parser_load_from_data (parser, t.report, -1, &error);
+  g_assert_no_error (error);
+  rate = json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)), "learning_rate");
+  g_test_message ("range test suggested %g", rate);
+  g_assert_cmpfloat (rate, >, 1e-6);
+  g_assert_cmpfloat (rate, <, 1);
+  g_assert_cmpfloat (fabs (rate - 0.005), >, 1e-9);
   trained_clear ("classification", &t);
 }
 
@@ -770,6 +797,7 @@ main (int argc, char **argv)
   g_test_add_func ("/learning/defaults", test_defaults);
   g_test_add_func ("/learning/defaults/conv-trains", test_default_conv_trains);
   g_test_add_func ("/learning/classification/train", test_classification);
+  g_test_add_func ("/learning/classification/find-rate", test_classification_find_rate);
   g_test_add_func ("/learning/classification/options", test_classification_options);
   g_test_add_func ("/learning/classification/cancel", test_classification_cancel);
   g_test_add_func ("/learning/regression/train", test_regression);
