@@ -359,6 +359,69 @@ corrupt:
   return FALSE;
 }
 
+/* The smallest arena any placement of @p's tensors could have: the most
+ * bytes live at any one op. A tensor is live from the op that writes it
+ * (the input: from the start) to the last op that reads it (the output: to
+ * the end). The bytes live at an op are the union of the live tensors'
+ * byte ranges in the planned arena: aliases (a reshape sharing its
+ * source's bytes) count once, and tensors live together never overlap, so
+ * the union is the sum of the distinct buffers whatever the placement. */
+static guint32
+arena_lower_bound (const EmNnProgram *p)
+{
+  g_autofree int32_t *first = g_new (int32_t, MAX (p->n_tensors, 1));
+  g_autofree int32_t *last = g_new (int32_t, MAX (p->n_tensors, 1));
+  g_autofree guint64 *lo = g_new (guint64, MAX (p->n_tensors, 1));
+  g_autofree guint64 *hi = g_new (guint64, MAX (p->n_tensors, 1));
+  int32_t end = p->n_ops > 0 ? (int32_t) p->n_ops - 1 : 0;
+  guint64 best = 0;
+
+  for (guint32 t = 0; t < p->n_tensors; t++)
+    first[t] = last[t] = -1;
+  first[p->input_tensor] = 0;
+  for (guint32 i = 0; i < p->n_ops; i++)
+    {
+      const EmNnOp *op = &p->ops[i];
+      if (first[op->output] < 0)
+        first[op->output] = (int32_t) i;
+      last[op->output] = MAX (last[op->output], (int32_t) i);
+      last[op->input] = MAX (last[op->input], (int32_t) i);
+      if (op->input2 >= 0)
+        last[op->input2] = MAX (last[op->input2], (int32_t) i);
+    }
+  last[p->output_tensor] = end;
+  for (int32_t i = 0; i <= end; i++)
+    {
+      guint32 n = 0;
+      guint64 live = 0, reach = 0;
+
+      for (guint32 t = 0; t < p->n_tensors; t++)
+        if (first[t] >= 0 && first[t] <= i && i <= MAX (last[t], first[t]))
+          {
+            guint32 k = n++;
+            guint64 a = p->tensors[t].offset, b = a + (guint64) p->tensors[t].size * (p->is_int8 ? 1 : 4);
+            /* insertion sort by start */
+            while (k > 0 && lo[k - 1] > a)
+              {
+                lo[k] = lo[k - 1];
+                hi[k] = hi[k - 1];
+                k--;
+              }
+            lo[k] = a;
+            hi[k] = b;
+          }
+      for (guint32 k = 0; k < n; k++)
+        {
+          guint64 a = MAX (lo[k], reach);
+          if (hi[k] > a)
+            live += hi[k] - a;
+          reach = MAX (reach, hi[k]);
+        }
+      best = MAX (best, live);
+    }
+  return (guint32) best;
+}
+
 gboolean
 em_codegen_emit_nn (GBytes *emnq, gboolean int8, guint32 n_inputs, guint32 n_outputs, const char *prefix,
                     EmCodegenModel *m, GError **error)
@@ -401,6 +464,7 @@ em_codegen_emit_nn (GBytes *emnq, gboolean int8, guint32 n_inputs, guint32 n_out
     }
 
   m->arena_bytes = p->arena_size;
+  m->arena_min_bytes = arena_lower_bound (p);
   m->n_inputs = n_inputs;
   m->n_outputs = n_outputs;
   m->n_ops = p->n_ops;

@@ -14,6 +14,7 @@ typedef struct {
   GString   *body;         /* statements of a function (const float *features, float *outputs) */
   GHashTable *nn_files;    /* nn/ runtime files the calls need (set of names) */
   guint32    arena_bytes;
+  guint32    arena_min_bytes; /* the smallest arena any placement could have */
   guint32    n_inputs, n_outputs;
   guint64    weight_bytes;
   guint32    n_ops;

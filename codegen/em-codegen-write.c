@@ -465,6 +465,7 @@ em_codegen_write_sources (const EmCodegenImpulse *impulse, guint32 n_features, g
       scratch = MAX (scratch, gather_bytes (impulse, d) + ALIGN16 (d->code.scratch_bytes));
     }
   summary->arena_bytes = model->arena_bytes;
+  summary->arena_min_bytes = model->arena_min_bytes;
   summary->dsp_scratch_bytes = scratch;
   summary->weight_bytes = model->weight_bytes + anomaly->weight_bytes;
 

@@ -9,12 +9,17 @@
 #include "em-codegen-private.h"
 #include "em-codegen-write.h"
 #include "em-codegen-runtime.h"
+#include "targets/wasm/em-codegen-wasm.h"
 
 G_DEFINE_QUARK (em-codegen-error-quark, em_codegen_error)
 
 static const EmCodegenTarget targets[] = {
   { "c-library", "C99 sources: DSP, the model as const arrays with straight-line kernel calls, one static arena; "
                  "Makefile, CMakeLists.txt, pkg-config file and an example" },
+  { "linux", "The C library plus `runner`, a program that classifies window files or stdin and speaks JSON lines "
+             "over stdio (runner --jsonl); `make` builds it" },
+  { "wasm", "The C library plus wasm/: ember-impulse.js + .wasm (built with emcc by wasm/build.sh or --build), "
+            "a JavaScript classifier module and a browser page for files and the microphone" },
   { NULL, NULL },
 };
 
@@ -71,6 +76,52 @@ em_codegen_runtime_file (const char *path)
   g_autofree char *full = g_strconcat ("/org/emberstudio/codegen/", path, NULL);
 
   return g_resource_lookup_data (em_codegen_runtime_get_resource (), full, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+}
+
+GBytes *
+em_codegen_target_file (const char *name)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  if (strstr (name, "..") != NULL)
+    return NULL;
+  path = g_strconcat ("targets/", name, NULL);
+  return em_codegen_runtime_file (path);
+}
+
+/* The Linux target: runner.c next to the library, and Makefile rules that
+ * build it by default (`make`, or `make runner`). */
+static gboolean
+add_linux_runner (GPtrArray *generated, GError **error)
+{
+  g_autoptr(GBytes) runner = em_codegen_target_file ("linux/runner.c");
+  gsize len;
+  const char *data;
+
+  if (runner == NULL)
+    {
+      g_set_error (error, EM_CODEGEN_ERROR, EM_CODEGEN_ERROR_IO, "linux target: runner.c is not embedded in this build");
+      return FALSE;
+    }
+  data = g_bytes_get_data (runner, &len);
+  for (guint i = 0; i + 1 < generated->len; i += 2)
+    if (g_str_equal (g_ptr_array_index (generated, i), "Makefile"))
+      {
+        char *old = g_ptr_array_index (generated, i + 1);
+        generated->pdata[i + 1] = g_strconcat (old,
+                                               "\n# The Linux runner (ember-cli deploy --target linux).\n"
+                                               "all: runner\n\n"
+                                               "runner: runner.o libember-impulse.a\n"
+                                               "\t$(CC) $(CFLAGS) $(LDFLAGS) -o $@ runner.o libember-impulse.a -lm\n\n"
+                                               "clean: clean-runner\n"
+                                               "clean-runner:\n\trm -f runner.o runner\n"
+                                               ".PHONY: clean-runner\n", NULL);
+        g_free (old);
+      }
+  g_ptr_array_add (generated, g_strdup ("runner.c"));
+  g_ptr_array_add (generated, g_strndup (data, len));
+  return TRUE;
 }
 
 /* A runtime file name: letters, digits, '-', '_' and one ".c" / ".h". */
@@ -298,7 +349,8 @@ em_codegen_generate (const EmCodegenImpulse *impulse, const char *target, const 
   gpointer key;
 
   memset (w.summary, 0, sizeof *w.summary);
-  if (target == NULL || strcmp (target, "c-library") != 0)
+  if (target == NULL || (strcmp (target, "c-library") != 0 && strcmp (target, "linux") != 0 &&
+                         strcmp (target, "wasm") != 0))
     {
       g_autoptr(GString) known = g_string_new (NULL);
       for (const EmCodegenTarget *t = targets; t->id != NULL; t++)
@@ -388,6 +440,10 @@ em_codegen_generate (const EmCodegenImpulse *impulse, const char *target, const 
 
   generated = em_codegen_write_sources (impulse, n_features, n_outputs, &model, &anomaly, sorted, w.summary, error);
   if (generated == NULL)
+    goto out;
+  if (strcmp (target, "linux") == 0 && !add_linux_runner (generated, error))
+    goto out;
+  if (strcmp (target, "wasm") == 0 && !em_codegen_wasm_add_files (impulse, generated, error))
     goto out;
 
   if (!exists && g_mkdir_with_parents (dir, 0755) != 0)

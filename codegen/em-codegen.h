@@ -86,15 +86,22 @@ typedef struct {
   guint   n_files;
   guint64 source_lines;      /* in the .c/.h files written */
   guint32 arena_bytes;
+  guint32 arena_min_bytes;   /* lower bound: the most bytes live at any one op */
   guint64 dsp_scratch_bytes;
   guint64 weight_bytes;      /* constant model data */
 } EmCodegenSummary;
 
-/* Write @target ("c-library") for @impulse into @dir. @dir may exist only
- * when empty, unless @force (then files of the same names are replaced;
- * nothing else in it is touched). Every path written is checked to stay
- * under @dir. */
+/* Write @target for @impulse into @dir: "c-library", or "linux" (the
+ * library plus runner.c and a Makefile whose default goal also builds the
+ * `runner` program). @dir may exist only when empty, unless @force (then
+ * files of the same names are replaced; nothing else in it is touched).
+ * Every path written is checked to stay under @dir. */
 gboolean em_codegen_generate (const EmCodegenImpulse *impulse, const char *target, const char *dir,
                               gboolean force, EmCodegenSummary *summary, GError **error);
+
+/* A template file of codegen/targets/ embedded in this library
+ * ("cortex-m/startup.c", "cortex-m/mps2-an386.ld", "cortex-m/report-main.c",
+ * "linux/runner.c"); NULL when there is none of that name. */
+GBytes  *em_codegen_target_file (const char *name);
 
 G_END_DECLS

@@ -14,6 +14,9 @@
 #include "em-block-registry.h"
 #include "em-cli.h"
 #include "em-codegen.h"
+#include "em-codegen-build.h"
+#include "em-codegen-report.h"
+#include "targets/wasm/em-codegen-wasm.h"
 #include "em-error.h"
 #include "em-learn.h"
 #include "em-model-store.h"
@@ -28,6 +31,22 @@ static const char deploy_help[] =
   "\n"
   "By default the first learning block is deployed, with an anomaly block on\n"
   "the same features when the impulse has a trained one; --block picks one.\n"
+  "\n"
+  "--target linux writes the library plus runner.c, a program that classifies\n"
+  "window files or stdin and answers JSON lines over stdio (runner --jsonl);\n"
+  "--build compiles DIR/runner with cc.\n"
+  "\n"
+  "--target wasm writes the library plus wasm/: em_wasm.c (the exported API),\n"
+  "build.sh (emcc), ember-classifier.js (classify / classifyWindow in node\n"
+  "and browsers) and index.html (classifies a CSV or WAV file, or the\n"
+  "microphone); --build runs wasm/build.sh: ember-impulse.js + .wasm (needs\n"
+  "the Debian package emscripten).\n"
+  "\n"
+  "--report (no -o) builds the library for a Cortex-M4F (--target cortex-m4f,\n"
+  "the default; needs gcc-arm-none-eabi and libnewlib-arm-none-eabi) in a\n"
+  "temporary folder with a minimal firmware and prints flash (text + rodata +\n"
+  "data) and RAM (data + bss + arena) by part — DSP, NN, weights, runtime —\n"
+  "from the linker map; --json prints them as one JSON object.\n"
   "\n"
   "--test-vectors FILE writes, for every window of the testing set, one JSON\n"
   "line {sample, window, label, window_values, features, outputs[, anomaly]}\n"
@@ -464,8 +483,6 @@ done:
   return ok;
 }
 
-/* --- the command ---------------------------------------------------------------- */
-
 static int
 codegen_exit_code (const GError *error)
 {
@@ -484,6 +501,57 @@ codegen_exit_code (const GError *error)
     }
 }
 
+/* --- --report and --build (codegen/em-codegen-build.c does the building) --------------- */
+
+static int
+deploy_report (Deploy *d, const char *target, gboolean json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmCodegenReport) report = NULL;
+  EmCodegenSummary summary = { 0 };
+  guint64 weights, dsp_tables;
+
+  if (target != NULL && strcmp (target, "cortex-m4f") != 0)
+    return em_cli_usage ("--report knows the target cortex-m4f, not '%s'", target);
+  if ((report = em_codegen_build_report (d->cg, &summary, &error)) == NULL)
+    {
+      fprintf (stderr, "ember-cli: %s\n", error->message);
+      return error->domain == EM_CODEGEN_ERROR ? codegen_exit_code (error) : EM_EXIT_FAILURE;
+    }
+  weights = em_codegen_report_part_flash (report, EM_CODEGEN_PART_WEIGHTS);
+  dsp_tables = report->parts[EM_CODEGEN_PART_DSP].rodata;
+  if (json)
+    {
+      g_autofree char *j = em_codegen_report_to_json (report);
+      gsize n = strlen (j);
+
+      /* The report's object, with what generation planned added to it. */
+      j[n - 1] = '\0';
+      printf ("%s,\"target\":\"cortex-m4f\",\"block\":\"%s\",\"int8\":%s,\"arena_bytes\":%u,"
+              "\"arena_min_bytes\":%u,\"dsp_scratch_bytes\":%" G_GUINT64_FORMAT ",\"weight_bytes\":%" G_GUINT64_FORMAT
+              ",\"code_overhead\":%" G_GUINT64_FORMAT "}\n",
+              j, d->cg->learn_id, d->cg->int8 ? "true" : "false", summary.arena_bytes, summary.arena_min_bytes,
+              summary.dsp_scratch_bytes, summary.weight_bytes, report->flash - weights - dsp_tables);
+    }
+  else
+    {
+      g_autofree char *text = em_codegen_report_to_text (report);
+
+      printf ("Block %s (%s, %s model) on a Cortex-M4F (arm-none-eabi-gcc -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 "
+              "-mfloat-abi=hard -Os), bytes:\n%s", d->cg->learn_id, d->cg->learn_plugin,
+              d->cg->int8 ? "int8" : "float", text);
+      printf ("arena: %u bytes planned, %u at least (the most bytes live at one op)", summary.arena_bytes,
+              summary.arena_min_bytes);
+      if (summary.arena_min_bytes > 0)
+        printf (", %.2fx", (double) summary.arena_bytes / summary.arena_min_bytes);
+      printf ("\ncode overhead (flash - weights - DSP tables): %" G_GUINT64_FORMAT " bytes\n",
+              report->flash - weights - dsp_tables);
+    }
+  return EM_EXIT_OK;
+}
+
+/* --- the command ---------------------------------------------------------------- */
+
 int
 em_cli_deploy_main (int argc, char **argv)
 {
@@ -492,7 +560,7 @@ em_cli_deploy_main (int argc, char **argv)
   g_autoptr(EmProject) project = NULL;
   g_autoptr(EmImpulse) impulse = NULL;
   g_autofree char *target = NULL, *output = NULL, *block = NULL, *vectors = NULL;
-  gboolean use_float = FALSE, force = FALSE, list = FALSE;
+  gboolean use_float = FALSE, force = FALSE, list = FALSE, report = FALSE, json = FALSE, build = FALSE;
   double threshold = 0.6;
   EmCodegenSummary summary = { 0 };
   Deploy d = { 0 };
@@ -504,6 +572,11 @@ em_cli_deploy_main (int argc, char **argv)
     { "float", 0, 0, G_OPTION_ARG_NONE, &use_float, "Deploy the float model instead of the int8 one", NULL },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Write into a folder that is not empty", NULL },
     { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold, "Classification: confidence under X is uncertain (0.6)", "X" },
+    { "report", 0, 0, G_OPTION_ARG_NONE, &report,
+      "Build for a microcontroller (--target cortex-m4f, the default) and print flash and RAM by part", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "With --report: print the sizes as JSON", NULL },
+    { "build", 0, 0, G_OPTION_ARG_NONE, &build,
+      "With --target linux: build DIR/runner with cc; wasm: DIR/wasm/ember-impulse.js + .wasm with emcc", NULL },
     { "list-targets", 0, 0, G_OPTION_ARG_NONE, &list, "List the targets and exit", NULL },
     { "test-vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors,
       "Write Ember's per-window results on the testing set to FILE (JSON lines)", "FILE" },
@@ -522,8 +595,16 @@ em_cli_deploy_main (int argc, char **argv)
     }
   if (argc != 2)
     return em_cli_usage ("deploy needs exactly one PROJECT");
-  if (output == NULL && vectors == NULL)
-    return em_cli_usage ("deploy needs -o DIR (or --test-vectors FILE)");
+  if (report && output != NULL)
+    return em_cli_usage ("--report builds in a temporary folder: leave out -o");
+  if (json && !report)
+    return em_cli_usage ("--json goes with --report");
+  if (build && (output == NULL || (g_strcmp0 (target, "linux") != 0 && g_strcmp0 (target, "wasm") != 0)))
+    return em_cli_usage ("--build goes with --target linux or wasm, and -o DIR");
+  if (report && target != NULL && strcmp (target, "cortex-m4f") != 0)
+    return em_cli_usage ("--report knows the target cortex-m4f, not '%s'", target);
+  if (output == NULL && vectors == NULL && !report)
+    return em_cli_usage ("deploy needs -o DIR (or --report, or --test-vectors FILE)");
   if (output != NULL)
     {
       gboolean known = FALSE;
@@ -536,6 +617,16 @@ em_cli_deploy_main (int argc, char **argv)
     }
   if (!(threshold > 0 && threshold <= 1))
     return em_cli_usage ("--threshold must be in (0, 1]");
+  if (build && g_strcmp0 (target, "wasm") == 0)
+    {
+      /* Before writing anything: a missing emcc names its package. */
+      g_autofree char *emcc = em_codegen_wasm_find_emcc (&error);
+      if (emcc == NULL)
+        {
+          fprintf (stderr, "ember-cli: %s\n", error->message);
+          return EM_EXIT_BAD_INPUT;
+        }
+    }
   if ((project = em_cli_open_project (argv[1], &code)) == NULL)
     return code;
   if ((impulse = em_impulse_load (project, &error)) == NULL)
@@ -544,6 +635,15 @@ em_cli_deploy_main (int argc, char **argv)
     {
       deploy_clear (&d);
       return em_cli_fail (error);
+    }
+  if (report)
+    {
+      code = deploy_report (&d, target, json);
+      if (code != EM_EXIT_OK || vectors == NULL)
+        {
+          deploy_clear (&d);
+          return code;
+        }
     }
   if (output != NULL)
     {
@@ -559,6 +659,28 @@ em_cli_deploy_main (int argc, char **argv)
       printf ("  arena %u bytes, DSP scratch %" G_GUINT64_FORMAT " bytes, model data %" G_GUINT64_FORMAT " bytes%s%s\n",
               summary.arena_bytes, summary.dsp_scratch_bytes, summary.weight_bytes,
               d.has_anomaly ? ", anomaly block " : "", d.has_anomaly ? d.anomaly.lb->id : "");
+      if (build)
+        {
+          g_autofree char *exe = g_build_filename (output, "runner", NULL);
+          if (g_strcmp0 (target, "wasm") == 0)
+            {
+              g_autofree char *js = g_build_filename (output, "wasm", "ember-impulse.js", NULL);
+              if (!em_codegen_wasm_build (output, &error))
+                {
+                  fprintf (stderr, "ember-cli: %s\n", error->message);
+                  deploy_clear (&d);
+                  return codegen_exit_code (error);
+                }
+              g_clear_pointer (&exe, g_free);
+              exe = g_steal_pointer (&js);
+            }
+          else if (!em_codegen_build_runner (output, &error))
+            {
+              deploy_clear (&d);
+              return em_cli_fail (error);
+            }
+          printf ("Built %s\n", exe);
+        }
     }
   if (vectors != NULL)
     {

@@ -40,6 +40,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIRMWARE = os.path.join(HERE, 'firmware')
+# Startup and linker script are codegen's own (ember-cli deploy --report links
+# them too): one copy, in codegen/targets/cortex-m.
+TARGET_CM = os.path.join(HERE, '..', '..', 'codegen', 'targets', 'cortex-m')
 ARM_CFLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard', '-Os',
               '-ffunction-sections', '-fdata-sections', '-std=c99', '-g0']
 # The host reference also runs the generated code under ASan/UBSan.
@@ -204,14 +207,14 @@ def build_arm(libdir, wdir, out):
     objdir = os.path.join(out, 'obj')
     os.makedirs(objdir, exist_ok=True)
     objs = []
-    for src in library_sources(libdir) + [os.path.join(FIRMWARE, 'main.c'), os.path.join(FIRMWARE, 'startup.c'),
+    for src in library_sources(libdir) + [os.path.join(FIRMWARE, 'main.c'), os.path.join(TARGET_CM, 'startup.c'),
                                           os.path.join(wdir, 'dev-windows.c')]:
         obj = os.path.join(objdir, os.path.basename(src)[:-2] + '.o')
         run(['arm-none-eabi-gcc'] + ARM_CFLAGS + ['-Wall'] + library_includes(libdir) + ['-I', wdir, '-c', src, '-o', obj])
         objs.append(obj)
     elf = os.path.join(out, 'firmware.elf')
     run(['arm-none-eabi-gcc'] + ARM_CFLAGS + ['--specs=nano.specs', '--specs=rdimon.specs',
-                                              '-T', os.path.join(FIRMWARE, 'mps2-an386.ld'),
+                                              '-T', os.path.join(TARGET_CM, 'mps2-an386.ld'),
                                               '-Wl,--gc-sections', '-Wl,-Map=' + os.path.join(out, 'firmware.map'),
                                               '-o', elf] + objs + ['-lm'])
     return elf
@@ -354,6 +357,28 @@ def check_report_bad_input(tool, work, errors):
             errors.append('size report on %s: status %d, stderr %r' % (path, r.returncode, r.stderr))
 
 
+def check_deploy_report(project, variant, rep, errors, name):
+    """`ember-cli deploy --report` builds the same library with the same
+    flags, codegen's own startup and linker script and a minimal main: its
+    library parts must be this firmware's, byte for byte."""
+    r = cli_ok(*(['deploy', project, '--report', '--json'] + (['--float'] if variant == 'float' else [])))
+    mine = json.loads(r.stdout.strip().splitlines()[-1])
+    for part in ('dsp', 'nn', 'weights'):
+        a, b = mine['parts'][part], rep['parts'][part]
+        if a != b:
+            errors.append('%s: deploy --report says %s %s, the test firmware\'s map %s' % (name, part, a, b))
+    # A C library member goes to the part of whoever pulled it in first: in
+    # the test firmware printf takes some (memcpy, errno, the reent data)
+    # before the library does, so the runtime can only be larger alone.
+    a, b = mine['parts']['runtime'], rep['parts']['runtime']
+    if any(a[k] < b[k] for k in a) or a['flash'] > b['flash'] + 8192:
+        errors.append('%s: deploy --report says runtime %s, the test firmware\'s map %s' % (name, a, b))
+    if mine['int8'] != (variant == 'int8') or not 0 < mine['arena_min_bytes'] <= mine['arena_bytes']:
+        errors.append('%s: deploy --report: %s' % (name, r.stdout.strip()))
+    log('  deploy --report: flash %d, RAM %d (arena %d, at least %d), code overhead %d' % (
+        mine['flash'], mine['ram'], mine['arena_bytes'], mine['arena_min_bytes'], mine['code_overhead']))
+
+
 def arm_size(elf):
     """Flash and RAM from the ELF's section headers (arm-none-eabi-size -A):
     RAM sections live at 0x20000000 and up; .data also takes flash."""
@@ -438,6 +463,9 @@ def run_case(args, work, kind, variant, project, libdir, windows, summary):
     sizes = arm_size(elf)
     table, rep = size_report(args.size_report, os.path.join(case, 'arm', 'firmware.map'), stack, sizes, errors,
                              name)
+
+    if project is not None:
+        check_deploy_report(project, variant, rep, errors, name)
 
     def ms(insns):
         return insns * CPI / CLOCK_HZ * 1e3

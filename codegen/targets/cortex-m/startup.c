@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Reset and vector table of the Cortex-M4F test firmware (QEMU mps2-an386).
+/* Reset and vector table of a Cortex-M4F firmware for QEMU mps2-an386: the
+ * device test (tests/device) and `ember-cli deploy --report` (embedded in
+ * codegen as a resource) both link it.
  * The reset handler copies .data, turns the FPU on and hands over to
  * newlib's crt0 (rdimon.specs), which zeroes .bss, sets up semihosting
  * stdio, calls main() and exits with its return value through
