@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Real FFT: Ember's own radix-2 transform (always compiled, used on devices)
  * and, when EM_DSP_USE_FFTW is defined (the host build only), FFTW's
- * single-precision r2c transform.
+ * single-precision r2c transform, plus its double-precision one for the
+ * host blocks that need float64 accuracy (em_dsp_rfft_f64: MFCC).
  *
  * FFTW: a plan cannot live in caller memory and planning allocates, so the
  * host keeps one process-wide pair of FFTW_ESTIMATE plans per length (one
@@ -9,7 +10,7 @@
  * is initialised, under a mutex because FFTW's planner is not thread-safe.
  * Later inits only look the pair up, and transforms use FFTW's new-array
  * execute, which is thread-safe, on the caller's buffers. The plans live
- * until the process exits (at most 2 × 12 small plans).
+ * until the process exits (at most 4 × 12 small plans: float and double).
  *
  * Portable method: an n-point real FFT is one complex FFT of m = n/2 points
  * on z[j] = x[2j] + i·x[2j+1], followed by a "split" step that separates the
@@ -46,6 +47,8 @@ struct em_dsp_rfft {
   const uint16_t *rev;    /* bit reversal of 0..n/2−1 (n/2 ≤ 4096 fits) */
   void *fftw;             /* fftwf_plan for SIMD-aligned arrays, or NULL */
   void *fftw_unaligned;   /* fftwf_plan made with FFTW_UNALIGNED */
+  void *fftw_f64;         /* fftw_plan (double) for SIMD-aligned arrays */
+  void *fftw_f64_unaligned;
 };
 
 static size_t
@@ -126,6 +129,8 @@ em_dsp_rfft_init_portable (size_t n, void *mem, size_t mem_bytes)
   plan->rev = rev;
   plan->fftw = NULL;
   plan->fftw_unaligned = NULL;
+  plan->fftw_f64 = NULL;
+  plan->fftw_f64_unaligned = NULL;
   return plan;
 }
 
@@ -133,16 +138,39 @@ em_dsp_rfft_init_portable (size_t n, void *mem, size_t mem_bytes)
 static pthread_mutex_t fftw_lock = PTHREAD_MUTEX_INITIALIZER;
 /* [log2 n][0: aligned, 1: unaligned] */
 static fftwf_plan fftw_plans[14][2];
+static fftw_plan fftw_plans_f64[14][2];
+
+/* The double-precision pair for em_dsp_rfft_f64, made with the float
+ * pair (under the same lock). */
+static void
+fftw_get_f64 (size_t n, fftw_plan *slot)
+{
+  double *in = fftw_malloc (n * sizeof (double));
+  fftw_complex *out = fftw_malloc ((n / 2 + 1) * sizeof (fftw_complex));
+
+  if (in != NULL && out != NULL)
+    {
+      if (slot[0] == NULL)
+        slot[0] = fftw_plan_dft_r2c_1d ((int) n, in, out, FFTW_ESTIMATE);
+      if (slot[1] == NULL)
+        slot[1] = fftw_plan_dft_r2c_1d ((int) n, in, out, FFTW_ESTIMATE | FFTW_UNALIGNED);
+    }
+  fftw_free (in);
+  fftw_free (out);
+}
 
 static int
-fftw_get (size_t n, fftwf_plan *aligned, fftwf_plan *unaligned)
+fftw_get (size_t n, fftwf_plan *aligned, fftwf_plan *unaligned, fftw_plan *aligned_f64,
+          fftw_plan *unaligned_f64)
 {
   size_t bits = 0;
   fftwf_plan *slot;
+  fftw_plan *slot_f64;
 
   while (((size_t) 1 << bits) < n)
     bits++;
   slot = fftw_plans[bits];
+  slot_f64 = fftw_plans_f64[bits];
   pthread_mutex_lock (&fftw_lock);
   if (slot[0] == NULL || slot[1] == NULL)
     {
@@ -161,10 +189,15 @@ fftw_get (size_t n, fftwf_plan *aligned, fftwf_plan *unaligned)
       fftwf_free (in);
       fftwf_free (out);
     }
+  if (slot_f64[0] == NULL || slot_f64[1] == NULL)
+    fftw_get_f64 (n, slot_f64);
   *aligned = slot[0];
   *unaligned = slot[1];
+  *aligned_f64 = slot_f64[0];
+  *unaligned_f64 = slot_f64[1];
   pthread_mutex_unlock (&fftw_lock);
-  return *aligned != NULL && *unaligned != NULL;
+  return *aligned != NULL && *unaligned != NULL && *aligned_f64 != NULL
+         && *unaligned_f64 != NULL;
 }
 #endif
 
@@ -174,11 +207,12 @@ em_dsp_rfft_init (size_t n, void *mem, size_t mem_bytes)
 #ifdef EM_DSP_USE_FFTW
   size_t need = em_dsp_rfft_plan_bytes (n);
   fftwf_plan aligned, unaligned;
+  fftw_plan aligned_f64, unaligned_f64;
   em_dsp_rfft *plan;
 
   if (need == 0 || !mem_ok (mem) || mem_bytes < need)
     return NULL;
-  if (!fftw_get (n, &aligned, &unaligned))
+  if (!fftw_get (n, &aligned, &unaligned, &aligned_f64, &unaligned_f64))
     return NULL;
   plan = (em_dsp_rfft *) mem;
   plan->n = n;
@@ -187,6 +221,8 @@ em_dsp_rfft_init (size_t n, void *mem, size_t mem_bytes)
   plan->rev = NULL;
   plan->fftw = aligned;
   plan->fftw_unaligned = unaligned;
+  plan->fftw_f64 = aligned_f64;
+  plan->fftw_f64_unaligned = unaligned_f64;
   return plan;
 #else
   return em_dsp_rfft_init_portable (n, mem, mem_bytes);
@@ -300,6 +336,19 @@ em_dsp_rfft_f32 (const em_dsp_rfft *plan, const float *in, float *out)
 #endif
   rfft_portable (plan, in, out);
 }
+
+#ifdef EM_DSP_USE_FFTW
+void
+em_dsp_rfft_f64 (const em_dsp_rfft *plan, const double *in, double *out)
+{
+  /* As em_dsp_rfft_f32; fftw_complex is two doubles. */
+  double *x = (double *) in;
+  fftw_complex *y = (fftw_complex *) (void *) out;
+  int al = fftw_alignment_of (x) == 0 && fftw_alignment_of (out) == 0;
+
+  fftw_execute_dft_r2c ((fftw_plan) (al ? plan->fftw_f64 : plan->fftw_f64_unaligned), x, y);
+}
+#endif
 
 void
 em_dsp_rfft_power_f32 (const em_dsp_rfft *plan, const float *in, float *power, float *work)

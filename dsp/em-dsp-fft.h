@@ -34,6 +34,14 @@ void   em_dsp_rfft_f32          (const em_dsp_rfft *plan, const float *in, float
  * @work: n+2 floats of scratch. */
 void   em_dsp_rfft_power_f32    (const em_dsp_rfft *plan, const float *in, float *power, float *work);
 
+#ifdef EM_DSP_USE_FFTW
+/* Host build only: the same transform in double precision (FFTW's fftw_
+ * API), for blocks whose host results must match Python's float64 closely
+ * (MFCC; see em-dsp-mfcc.h). in: n doubles; out: n+2 doubles (re,im
+ * pairs). @plan must come from em_dsp_rfft_init (not the portable init). */
+void   em_dsp_rfft_f64          (const em_dsp_rfft *plan, const double *in, double *out);
+#endif
+
 /* Force the portable FFT even in an FFTW build (tests compare the two). */
 em_dsp_rfft *em_dsp_rfft_init_portable (size_t n, void *mem, size_t mem_bytes);
 size_t em_dsp_rfft_plan_bytes_portable (size_t n);

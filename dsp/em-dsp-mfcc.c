@@ -20,6 +20,7 @@ em_dsp_mfcc_params_default (em_dsp_mfcc_params *p)
   p->high_frequency = 0.0;
   p->pre_cof = 0.98;
   p->pre_shift = 1;
+  p->window = EM_DSP_MFCC_WINDOW_NONE;
 }
 
 static int
@@ -51,6 +52,8 @@ check (const em_dsp_mfcc_params *p, double fs, size_t n_samples,
     return fail (reason, "pre_shift must be at least 1", EM_DSP_ERR_PARAM);
   if (!isfinite (p->pre_cof))
     return fail (reason, "pre_cof must be a finite number", EM_DSP_ERR_PARAM);
+  if (p->window != EM_DSP_MFCC_WINDOW_NONE && p->window != EM_DSP_MFCC_WINDOW_HAMMING)
+    return fail (reason, "window must be none or hamming", EM_DSP_ERR_PARAM);
 
   return em_dsp_speech_check_frames_mel (fs, n_samples, p->frame_length, p->frame_stride,
                                          p->num_filters, p->fft_length, p->low_frequency,
@@ -77,7 +80,21 @@ em_dsp_mfcc_shape (const em_dsp_mfcc_params *p, double fs, size_t n_samples,
   return status;
 }
 
-/* Scratch layout, shared by the size query (base == NULL) and the run. */
+/* The host build (EM_DSP_USE_FFTW) runs the whole pipeline in double,
+ * with FFTW's double transform: cmvnw divides each value by its column's
+ * spread over win_size frames, which for steady sounds is 1e-1 … 1e-3, so
+ * float32 round-off anywhere before it (FFT, weights, log, DCT, the stored
+ * features) would come out magnified to 1e-4 … 1e-3 (measured: up to
+ * 5.7e-4 against Studio's float64 Python with float32 throughout). The
+ * device build keeps float32 (em-dsp-mfcc.h says how close that is). */
+#ifdef EM_DSP_USE_FFTW
+#define MFCC_HOST_F64 1
+#else
+#define MFCC_HOST_F64 0
+#endif
+
+/* Scratch layout, shared by the size query (base == NULL) and the run;
+ * f64 selects the double pipeline's buffers. */
 typedef struct {
   void *plan;
   void *filterbank;
@@ -86,6 +103,15 @@ typedef struct {
   float *work;       /* fft_length + 2 */
   float *power;      /* fft_length/2 + 1 */
   float *mel;        /* num_filters */
+  float *win;        /* min(L, fft_length) window weights, or NULL */
+  double *weights_d; /* f64: fft_length + 4·num_filters */
+  double *dct_d;     /* f64: num_cepstral × num_filters */
+  double *frame_d;   /* f64: fft_length */
+  double *work_d;    /* f64: fft_length + 2 */
+  double *power_d;   /* f64: fft_length/2 + 1 */
+  double *mel_d;     /* f64: num_filters */
+  double *feat_d;    /* f64: rows × num_cepstral */
+  double *win_d;     /* f64: min(L, fft_length) window weights, or NULL */
   void *cmvn;
   size_t plan_bytes, filterbank_bytes, cmvn_bytes;
   size_t total;
@@ -100,22 +126,46 @@ take (unsigned char *base, size_t *used, size_t bytes)
 }
 
 static void
-plan_layout (const em_dsp_mfcc_params *p, size_t rows, unsigned char *base, layout *l)
+plan_layout (const em_dsp_mfcc_params *p, const em_dsp_frames *frames, int f64,
+             unsigned char *base, layout *l)
 {
   size_t n = (size_t) p->fft_length, nf = (size_t) p->num_filters;
-  size_t nc = (size_t) p->num_cepstral, used = 0;
+  size_t nc = (size_t) p->num_cepstral, used = 0, rows = frames->count;
+  size_t win = (size_t) p->win_size;
+  size_t n_window = p->window == EM_DSP_MFCC_WINDOW_NONE ? 0
+                    : frames->length < n ? frames->length : n;
 
   l->plan_bytes = em_dsp_rfft_plan_bytes (n);
   l->filterbank_bytes = em_dsp_mel_filterbank_bytes (nf, n);
-  l->cmvn_bytes = p->win_size > 0 ? em_dsp_cmvnw_scratch_bytes (rows, nc, (size_t) p->win_size)
-                                  : 0;
   l->plan = take (base, &used, l->plan_bytes);
   l->filterbank = take (base, &used, l->filterbank_bytes);
-  l->dct = take (base, &used, nc * nf * sizeof (float));
-  l->frame = take (base, &used, n * sizeof (float));
-  l->work = take (base, &used, (n + 2) * sizeof (float));
-  l->power = take (base, &used, (n / 2 + 1) * sizeof (float));
-  l->mel = take (base, &used, nf * sizeof (float));
+  l->dct = l->frame = l->work = l->power = l->mel = l->win = NULL;
+  l->weights_d = l->dct_d = l->frame_d = l->work_d = l->power_d = l->mel_d = l->feat_d = NULL;
+  l->win_d = NULL;
+  if (f64)
+    {
+      l->cmvn_bytes = p->win_size > 0 ? em_dsp_cmvnw_f64_scratch_bytes (rows, nc, win) : 0;
+      l->weights_d = take (base, &used, (n + 4 * nf) * sizeof (double));
+      l->dct_d = take (base, &used, nc * nf * sizeof (double));
+      l->frame_d = take (base, &used, n * sizeof (double));
+      l->work_d = take (base, &used, (n + 2) * sizeof (double));
+      l->power_d = take (base, &used, (n / 2 + 1) * sizeof (double));
+      l->mel_d = take (base, &used, nf * sizeof (double));
+      l->feat_d = take (base, &used, rows * nc * sizeof (double));
+      if (n_window > 0)
+        l->win_d = take (base, &used, n_window * sizeof (double));
+    }
+  else
+    {
+      l->cmvn_bytes = p->win_size > 0 ? em_dsp_cmvnw_scratch_bytes (rows, nc, win) : 0;
+      l->dct = take (base, &used, nc * nf * sizeof (float));
+      l->frame = take (base, &used, n * sizeof (float));
+      l->work = take (base, &used, (n + 2) * sizeof (float));
+      l->power = take (base, &used, (n / 2 + 1) * sizeof (float));
+      l->mel = take (base, &used, nf * sizeof (float));
+      if (n_window > 0)
+        l->win = take (base, &used, n_window * sizeof (float));
+    }
   l->cmvn = take (base, &used, l->cmvn_bytes);
   l->total = used;
 }
@@ -128,7 +178,19 @@ em_dsp_mfcc_scratch_bytes (const em_dsp_mfcc_params *p, double fs, size_t n_samp
 
   if (check (p, fs, n_samples, &frames, NULL) != EM_DSP_OK)
     return 0;
-  plan_layout (p, frames.count, NULL, &l);
+  plan_layout (p, &frames, MFCC_HOST_F64, NULL, &l);
+  return l.total;
+}
+
+size_t
+em_dsp_mfcc_scratch_bytes_device (const em_dsp_mfcc_params *p, double fs, size_t n_samples)
+{
+  em_dsp_frames frames;
+  layout l;
+
+  if (check (p, fs, n_samples, &frames, NULL) != EM_DSP_OK)
+    return 0;
+  plan_layout (p, &frames, 0, NULL, &l);
   return l.total;
 }
 
@@ -156,6 +218,81 @@ frame_energy (const float *frame, size_t n)
   return ((double) n * sq + sum * sum + alt * alt) / (2.0 * (double) n);
 }
 
+/* np.hamming(length)[j]. */
+static double
+hamming (size_t j, size_t length)
+{
+  if (length < 2)
+    return 1.0;
+  return 0.54 - 0.46 * cos (2.0 * 3.14159265358979323846 * (double) j / (double) (length - 1));
+}
+
+#if MFCC_HOST_F64
+/* The host pipeline in double (see MFCC_HOST_F64): the same steps as the
+ * float one below, as Studio's Python computes them. */
+static int
+mfcc_f64 (const em_dsp_mfcc_params *p, const em_dsp_frames *frames, const em_dsp_rfft *plan,
+          const em_dsp_mel_filterbank *fb, const layout *l, const float *in, size_t n_samples,
+          float *out)
+{
+  size_t n = (size_t) p->fft_length, nf = (size_t) p->num_filters;
+  size_t nc = (size_t) p->num_cepstral, rows = frames->count;
+  size_t m = frames->length < n ? frames->length : n;
+  size_t sh = (size_t) p->pre_shift % n_samples, r, j, k;
+  double cof = p->pre_cof, inv_n = 1.0 / (double) n;
+  int status;
+
+  if (l->win_d != NULL)
+    for (j = 0; j < m; j++)
+      l->win_d[j] = hamming (j, frames->length);
+  em_dsp_mel_filterbank_weights_f64 (fb, l->weights_d);
+  em_dsp_dct2_ortho_table_f64 (nf, nc, l->dct_d);
+  for (j = m; j < n; j++)
+    l->frame_d[j] = 0.0;
+
+  for (r = 0; r < rows; r++)
+    {
+      double *row = l->feat_d + r * nc, energy = 0.0;
+      size_t start = r * frames->stride;
+
+      /* Pre-emphasis with np.roll's wrap-around (the head, at < sh, uses
+       * the window's last samples; a separate loop, so the body has no
+       * branch and vectorises), then the frame cut to fft_length (or
+       * zero-padded: the tail was cleared above). */
+      for (j = 0; j < m && start + j < sh; j++)
+        l->frame_d[j] = (double) in[start + j] - cof * (double) in[start + j + n_samples - sh];
+      for (; j < m; j++)
+        l->frame_d[j] = (double) in[start + j] - cof * (double) in[start + j - sh];
+      if (l->win_d != NULL)
+        for (j = 0; j < m; j++)
+          l->frame_d[j] *= l->win_d[j];
+      em_dsp_rfft_f64 (plan, l->frame_d, l->work_d);
+      for (k = 0; k <= n / 2; k++)
+        {
+          double re = l->work_d[2 * k], im = l->work_d[2 * k + 1];
+          l->power_d[k] = (re * re + im * im) * inv_n;
+          energy += l->power_d[k];
+        }
+      em_dsp_mel_filterbank_apply_f64 (fb, l->weights_d, l->power_d, l->mel_d);
+      for (k = 0; k < nf; k++)
+        l->mel_d[k] = log (l->mel_d[k] == 0.0 ? 1e-10 : l->mel_d[k]);
+      em_dsp_dct2_ortho_f64 (l->dct_d, nf, nc, l->mel_d, row);
+      row[0] = log (energy == 0.0 ? 1e-10 : energy);
+    }
+
+  if (p->win_size > 0)
+    {
+      status = em_dsp_cmvnw_f64 (l->feat_d, rows, nc, (size_t) p->win_size, 1, l->cmvn,
+                                 l->cmvn_bytes);
+      if (status != EM_DSP_OK)
+        return status;
+    }
+  for (j = 0; j < rows * nc; j++)
+    out[j] = (float) l->feat_d[j];
+  return EM_DSP_OK;
+}
+#endif
+
 int
 em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
                  size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
@@ -175,11 +312,11 @@ em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
   if (!em_dsp_all_finite_f32 (in, n_samples))
     return EM_DSP_ERR_NOT_FINITE;
 
-  plan_layout (p, frames.count, NULL, &l);
+  plan_layout (p, &frames, MFCC_HOST_F64, NULL, &l);
   if (scratch == NULL || ((size_t) scratch & (EM_DSP_ALIGN - 1)) != 0
       || scratch_bytes < l.total)
     return EM_DSP_ERR_SCRATCH;
-  plan_layout (p, frames.count, scratch, &l);
+  plan_layout (p, &frames, MFCC_HOST_F64, scratch, &l);
 
   nf = (size_t) p->num_filters;
   nc = (size_t) p->num_cepstral;
@@ -190,7 +327,16 @@ em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
                                        p->high_frequency, l.filterbank, l.filterbank_bytes);
   if (status != EM_DSP_OK)
     return status;
+#if MFCC_HOST_F64
+  return mfcc_f64 (p, &frames, plan, &fb, &l, in, n_samples, out);
+#endif
   em_dsp_dct2_ortho_table_f32 (nf, nc, l.dct);
+  if (l.win != NULL)
+    {
+      size_t m = frames.length < (size_t) p->fft_length ? frames.length : (size_t) p->fft_length;
+      for (k = 0; k < m; k++)
+        l.win[k] = (float) hamming (k, frames.length);
+    }
 
   pre.scale = 1.0f;
   pre.cof = (float) p->pre_cof;
@@ -201,8 +347,21 @@ em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
       float *row = out + r * nc;
       double energy;
 
-      em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, &pre,
-                              l.power, l.frame, l.work);
+      if (l.win == NULL)
+        em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, &pre,
+                                l.power, l.frame, l.work);
+      else
+        {
+          /* The same steps with the window between them. */
+          size_t n = (size_t) p->fft_length, m = frames.length < n ? frames.length : n;
+          em_dsp_preemphasis_f32 (in, n_samples, pre.scale, pre.cof, pre.shift,
+                                  r * frames.stride, m, l.frame);
+          for (k = 0; k < m; k++)
+            l.frame[k] *= l.win[k];
+          for (k = m; k < n; k++)
+            l.frame[k] = 0.0f;
+          em_dsp_rfft_power_f32 (plan, l.frame, l.power, l.work);
+        }
       energy = frame_energy (l.frame, (size_t) p->fft_length);
       em_dsp_mel_filterbank_apply_f32 (&fb, l.power, l.mel);
       em_dsp_zero_handling_f32 (l.mel, nf);

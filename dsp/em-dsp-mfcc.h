@@ -7,6 +7,8 @@
  * Pipeline:
  *   1. pre-emphasis y[n] = x[n] − pre_cof·x[(n − pre_shift) mod N] (np.roll
  *      wrap-around: the first pre_shift samples use the window's last ones);
+ *   1b. optionally a Hamming window over each frame (window parameter; not
+ *      in Edge Impulse's block, which is rectangular);
  *   2. frames of L = ⌈fs·frame_length⌉ samples every S = ⌈fs·frame_stride⌉
  *      (speechpy rounding, see em-dsp-speech.h), rectangular window;
  *      P = |rfft(frame, fft_length)|²/fft_length, frames longer than
@@ -26,12 +28,18 @@
  * ~40 for full-scale int16); with it they are of order ±3.
  * At 16 kHz, 1 s, defaults: 50 × 13 = 650 values.
  *
- * Accuracy: the FFT is float32, so a mel band 80–100 dB under the frame's
- * strongest is only known to ~1e-3 relative (any float32 implementation,
- * Edge Impulse's SDK included); cmvnw divides by each column's spread over
- * win_size frames, which for steady tones can be ~0.1, so such signals
- * differ from Studio's float64 Python by up to a few 1e-4 after
- * normalisation (tests/dsp/speech/test_mfcc.py measures this). */
+ * Accuracy. cmvnw divides each value by its column's spread over
+ * win_size frames, which for steady sounds is 1e-1 … 1e-3, so it magnifies
+ * any round-off before it by 10 … 1000×. The host build (EM_DSP_USE_FFTW)
+ * therefore runs the whole pipeline in double with FFTW's double transform
+ * and rounds to float32 only at the end: it matches Studio's float64
+ * Python within 1e-4 (relative to max(1, |value|)) on every input the tests
+ * try, steady tones included. The device build (no EM_DSP_USE_FFTW) keeps
+ * float32 with its own FFT, which costs a quarter of the scratch: a mel band
+ * 80–100 dB under the frame's strongest is then only known to ~1e-3
+ * relative (any float32 implementation, Edge Impulse's SDK included), and
+ * after normalisation steady tones can differ from the host by a few 1e-4
+ * (c0, the log frame energy, is still summed in double there). */
 #ifndef EM_DSP_MFCC_H
 #define EM_DSP_MFCC_H
 
@@ -53,7 +61,17 @@ typedef struct {
   double high_frequency; /* [0] Hz, ≤ fs/2; 0 means fs/2 */
   double pre_cof;        /* [0.98] pre-emphasis coefficient (applied in float) */
   int pre_shift;         /* [1] samples, ≥ 1 */
+  int window;            /* [EM_DSP_MFCC_WINDOW_NONE] frame window, see below */
 } em_dsp_mfcc_params;
+
+/* Frame window, applied after pre-emphasis and before the FFT. Edge
+ * Impulse's MFCC has none (rectangular), the default. Hamming is
+ * w[j] = 0.54 − 0.46·cos(2πj/(L−1)) over the frame's L samples (numpy's
+ * np.hamming(L); 1 when L is 1), applied before a frame longer than
+ * fft_length is cut. It is the last field, so initialisers written for the
+ * Edge Impulse parameters leave it off. */
+#define EM_DSP_MFCC_WINDOW_NONE    0
+#define EM_DSP_MFCC_WINDOW_HAMMING 1
 
 void em_dsp_mfcc_params_default (em_dsp_mfcc_params *p);
 
@@ -72,6 +90,11 @@ int em_dsp_mfcc_shape (const em_dsp_mfcc_params *p, double fs, size_t n_samples,
 
 /* Scratch bytes em_dsp_mfcc_f32 needs; 0 when the parameters are invalid. */
 size_t em_dsp_mfcc_scratch_bytes (const em_dsp_mfcc_params *p, double fs, size_t n_samples);
+/* What em_dsp_mfcc_scratch_bytes returns in the device build (the float32
+ * pipeline), whichever build asks: the host uses more for its double one.
+ * Code generators size device buffers with this. */
+size_t em_dsp_mfcc_scratch_bytes_device (const em_dsp_mfcc_params *p, double fs,
+                                         size_t n_samples);
 
 /* Compute the features. in: n_samples values; out: rows·cols values (see
  * em_dsp_mfcc_shape); scratch: EM_DSP_ALIGN-aligned, at least

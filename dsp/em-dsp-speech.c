@@ -2,7 +2,8 @@
 /* Shared audio maths (speechpy as Edge Impulse ships it); see
  * em-dsp-speech.h and DSP-REFERENCE §1.1. Set-up arithmetic (framing, mel
  * points, filter weights, DCT cosines) runs in double to land on the same
- * integers and weights as Python's float64; per-sample work is float32. */
+ * integers and weights as Python's float64; per-sample work is float32,
+ * except in the _f64 twins that MFCC's host path runs (em-dsp-mfcc.h). */
 #include "em-dsp-speech.h"
 
 #include <math.h>
@@ -181,6 +182,21 @@ out:
   return status;
 }
 
+/* speechpy's triangle(): the falling half is assigned last, so it wins at
+ * k == mid; a filter with mid == right keeps the rising half's 1 there.
+ * Bins outside left … right get 0. */
+static double
+triangle_weight (int32_t k, int32_t left, int32_t mid, int32_t right)
+{
+  double v = 0.0;
+
+  if (k > left && k <= mid)
+    v = (double) (k - left) / (double) (mid - left);
+  if (k >= mid && k < right)
+    v = (double) (right - k) / (double) (right - mid);
+  return v;
+}
+
 size_t
 em_dsp_mel_filterbank_bytes (size_t num_filters, size_t fft_length)
 {
@@ -246,19 +262,47 @@ em_dsp_mel_filterbank_init (em_dsp_mel_filterbank *fb, size_t num_filters,
           len[i] = width;
         }
       for (k = start[i]; k < start[i] + len[i]; k++)
-        {
-          double v = 0.0;
-          /* speechpy's triangle(): the falling half is assigned last, so it
-           * wins at k == mid; a filter with mid == right keeps the rising
-           * half's 1 there. Bins outside left … right get 0. */
-          if (k > left && k <= mid)
-            v = (double) (k - left) / (double) (mid - left);
-          if (k >= mid && k < right)
-            v = (double) (right - k) / (double) (right - mid);
-          *w++ = (float) v;
-        }
+        *w++ = (float) triangle_weight (k, left, mid, right);
     }
   return EM_DSP_OK;
+}
+
+void
+em_dsp_mel_filterbank_weights_f64 (const em_dsp_mel_filterbank *fb, double *weights)
+{
+  size_t i;
+  int32_t k;
+
+  for (i = 0; i < fb->num_filters; i++)
+    for (k = fb->start[i]; k < fb->start[i] + fb->len[i]; k++)
+      *weights++ = triangle_weight (k, fb->points[i], fb->points[i + 1], fb->points[i + 2]);
+}
+
+void
+em_dsp_mel_filterbank_apply_f64 (const em_dsp_mel_filterbank *fb, const double *weights,
+                                 const double *restrict power, double *restrict mel)
+{
+  const double *w = weights;
+  size_t i;
+
+  /* Four partial sums, as in the float version (dependent-add chains). */
+  for (i = 0; i < fb->num_filters; i++)
+    {
+      const double *pk = power + fb->start[i];
+      size_t width = (size_t) fb->len[i], k = 0;
+      double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+      for (; k + 4 <= width; k += 4)
+        {
+          a0 += w[k] * pk[k];
+          a1 += w[k + 1] * pk[k + 1];
+          a2 += w[k + 2] * pk[k + 2];
+          a3 += w[k + 3] * pk[k + 3];
+        }
+      for (; k < width; k++)
+        a0 += w[k] * pk[k];
+      mel[i] = (a0 + a2) + (a1 + a3);
+      w += width;
+    }
 }
 
 void
@@ -339,23 +383,56 @@ em_dsp_zero_handling_f32 (float *x, size_t n)
     x[i] = x[i] == 0.0f ? 1e-10f : x[i];
 }
 
+/* Entry (j, k) of the DCT table: s_k·cos(πk(2j+1)/(2n)). The angle is
+ * reduced mod 2π exactly, in integers (m = k(2j+1) mod 4n), before cos
+ * sees it. */
+static double
+dct_entry (size_t n, size_t j, size_t k)
+{
+  size_t m = (k * (2 * j + 1)) % (4 * n);
+  double s = k == 0 ? sqrt (1.0 / (double) n) : sqrt (2.0 / (double) n);
+
+  return s * cos (SPEECH_PI * (double) m / (double) (2 * n));
+}
+
 void
 em_dsp_dct2_ortho_table_f32 (size_t n, size_t n_out, float *table)
 {
   size_t k, j;
-  double s0 = sqrt (1.0 / (double) n), sk = sqrt (2.0 / (double) n);
 
   /* Stored transposed, table[j·n_out + k], so that the transform's inner
    * loop runs over k with independent sums (it vectorises without
-   * reordering any sum). The angle is reduced mod 2π exactly, in
-   * integers (m = k(2j+1) mod 4n), before cos sees it. */
+   * reordering any sum). */
   for (j = 0; j < n; j++)
     for (k = 0; k < n_out; k++)
-      {
-        size_t m = (k * (2 * j + 1)) % (4 * n);
-        double c = cos (SPEECH_PI * (double) m / (double) (2 * n));
-        table[j * n_out + k] = (float) ((k == 0 ? s0 : sk) * c);
-      }
+      table[j * n_out + k] = (float) dct_entry (n, j, k);
+}
+
+void
+em_dsp_dct2_ortho_table_f64 (size_t n, size_t n_out, double *table)
+{
+  size_t k, j;
+
+  for (j = 0; j < n; j++)
+    for (k = 0; k < n_out; k++)
+      table[j * n_out + k] = dct_entry (n, j, k);
+}
+
+void
+em_dsp_dct2_ortho_f64 (const double *restrict table, size_t n, size_t n_out,
+                       const double *restrict in, double *restrict out)
+{
+  size_t k, j;
+
+  for (k = 0; k < n_out; k++)
+    out[k] = 0.0;
+  for (j = 0; j < n; j++)
+    {
+      const double *col = table + j * n_out;
+      double v = in[j];
+      for (k = 0; k < n_out; k++)
+        out[k] += col[k] * v;
+    }
 }
 
 void
@@ -428,6 +505,19 @@ window_slide (const float *m, size_t rows, size_t cols, size_t pad, size_t i,
   const float *out = m + (size_t) symmetric_row ((long) i - 1 - (long) pad, rows) * cols;
   size_t c;
 
+  /* A one-row window is that row itself: take it exactly, so that
+   * win_size 1 gives exact zeros (as numpy does) rather than the sliding
+   * sums' round-off divided by 1e-10. */
+  if (pad == 0)
+    {
+      for (c = 0; c < cols; c++)
+        {
+          sum[c] = (double) in[c];
+          if (sq != sum)
+            sq[c] = (double) in[c] * (double) in[c];
+        }
+      return;
+    }
   for (c = 0; c < cols; c++)
     {
       sum[c] += (double) in[c] - (double) out[c];
@@ -487,6 +577,116 @@ em_dsp_cmvnw_f32 (float *features, size_t rows, size_t cols, size_t win_size,
           double var = sq[c] / win - mean * mean;
           double sd = var > 0.0 ? sqrt (var) : 0.0;
           features[i * cols + c] = (float) ((double) m[i * cols + c] / (sd + 1e-10));
+        }
+    }
+  return EM_DSP_OK;
+}
+
+/* The same sliding sums over a double matrix. */
+static void
+window_start_f64 (const double *m, size_t rows, size_t cols, size_t pad, double *sum,
+                  double *sq)
+{
+  long j;
+  size_t c;
+
+  for (c = 0; c < cols; c++)
+    sum[c] = sq[c] = 0.0;
+  for (j = -(long) pad; j <= (long) pad; j++)
+    {
+      const double *r = m + (size_t) symmetric_row (j, rows) * cols;
+      for (c = 0; c < cols; c++)
+        {
+          sum[c] += r[c];
+          if (sq != sum)
+            sq[c] += r[c] * r[c];
+        }
+    }
+}
+
+static void
+window_slide_f64 (const double *m, size_t rows, size_t cols, size_t pad, size_t i,
+                  double *sum, double *sq)
+{
+  const double *in = m + (size_t) symmetric_row ((long) (i + pad), rows) * cols;
+  const double *out = m + (size_t) symmetric_row ((long) i - 1 - (long) pad, rows) * cols;
+  size_t c;
+
+  if (pad == 0)   /* exactly the row, as in window_slide */
+    {
+      for (c = 0; c < cols; c++)
+        {
+          sum[c] = in[c];
+          if (sq != sum)
+            sq[c] = in[c] * in[c];
+        }
+      return;
+    }
+  for (c = 0; c < cols; c++)
+    {
+      sum[c] += in[c] - out[c];
+      if (sq != sum)
+        sq[c] += in[c] * in[c] - out[c] * out[c];
+    }
+}
+
+size_t
+em_dsp_cmvnw_f64_scratch_bytes (size_t rows, size_t cols, size_t win_size)
+{
+  (void) win_size;
+  return align_up (rows * cols * sizeof (double)) + align_up (2 * cols * sizeof (double));
+}
+
+int
+em_dsp_cmvnw_f64 (double *features, size_t rows, size_t cols, size_t win_size,
+                  int variance_normalization, void *scratch, size_t scratch_bytes)
+{
+  unsigned char *p = scratch;
+  double *m, *sum, *sq, win;
+  size_t pad, i, c;
+
+  if (win_size % 2 == 0 || win_size > (size_t) 1 << 24 || rows > (size_t) 1 << 24)
+    return EM_DSP_ERR_PARAM;
+  if (rows == 0 || cols == 0)
+    return EM_DSP_OK;
+  if (scratch == NULL || ((size_t) scratch & (EM_DSP_ALIGN - 1)) != 0
+      || scratch_bytes < em_dsp_cmvnw_f64_scratch_bytes (rows, cols, win_size))
+    return EM_DSP_ERR_SCRATCH;
+
+  m = (double *) (void *) p;
+  sum = (double *) (void *) (p + align_up (rows * cols * sizeof (double)));
+  sq = sum + cols;
+  pad = (win_size - 1) / 2;
+  win = (double) win_size;
+
+  window_start_f64 (features, rows, cols, pad, sum, sum);
+  for (i = 0; i < rows; i++)
+    {
+      if (i > 0)
+        window_slide_f64 (features, rows, cols, pad, i, sum, sum);
+      for (c = 0; c < cols; c++)
+        m[i * cols + c] = features[i * cols + c] - sum[c] / win;
+    }
+
+  if (!variance_normalization)
+    {
+      memcpy (features, m, rows * cols * sizeof (double));
+      return EM_DSP_OK;
+    }
+
+  /* m is centred, so Σm² holds the spread itself and the sliding updates
+   * lose only ~1e-16 of it, not of the features' magnitude. */
+  window_start_f64 (m, rows, cols, pad, sum, sq);
+  for (i = 0; i < rows; i++)
+    {
+      if (i > 0)
+        window_slide_f64 (m, rows, cols, pad, i, sum, sq);
+      for (c = 0; c < cols; c++)
+        {
+          double mean = sum[c] / win;
+          double var = sq[c] / win - mean * mean;
+          double sd = var > 0.0 ? sqrt (var) : 0.0;
+          features[i * cols + c] = m[i * cols + c] / (sd + 1e-10);
         }
     }
   return EM_DSP_OK;

@@ -125,6 +125,14 @@ int em_dsp_mel_filterbank_init (em_dsp_mel_filterbank *fb, size_t num_filters,
 void em_dsp_mel_filterbank_apply_f32 (const em_dsp_mel_filterbank *fb,
                                       const float *power, float *mel);
 
+/* Double-precision twins for hosts that match Python's float64 (MFCC's
+ * host path, see em-dsp-mfcc.h): the weights of fb (the same spans, in the
+ * same order; at most fft_length + 4·num_filters doubles), and the sums
+ * with them. */
+void em_dsp_mel_filterbank_weights_f64 (const em_dsp_mel_filterbank *fb, double *weights);
+void em_dsp_mel_filterbank_apply_f64 (const em_dsp_mel_filterbank *fb, const double *weights,
+                                      const double *power, double *mel);
+
 /* ---- Power spectrum of one frame ---- */
 
 /* Optional pre-emphasis while framing; see em_dsp_preemphasis_f32. */
@@ -162,6 +170,10 @@ void em_dsp_zero_handling_f32 (float *x, size_t n);
 void em_dsp_dct2_ortho_table_f32 (size_t n, size_t n_out, float *table);
 void em_dsp_dct2_ortho_f32 (const float *table, size_t n, size_t n_out,
                             const float *in, float *out);
+/* The same in double (table: n_out·n doubles). */
+void em_dsp_dct2_ortho_table_f64 (size_t n, size_t n_out, double *table);
+void em_dsp_dct2_ortho_f64 (const double *table, size_t n, size_t n_out,
+                            const double *in, double *out);
 
 /* Sliding cepstral mean (and variance) normalisation, speechpy cmvnw as
  * Edge Impulse ships it, in place on a rows × cols row-major matrix:
@@ -182,6 +194,11 @@ void em_dsp_dct2_ortho_f32 (const float *table, size_t n, size_t n_out,
  * em_dsp_cmvnw_scratch_bytes() bytes (EM_DSP_ERR_SCRATCH when smaller). */
 size_t em_dsp_cmvnw_scratch_bytes (size_t rows, size_t cols, size_t win_size);
 int em_dsp_cmvnw_f32 (float *features, size_t rows, size_t cols, size_t win_size,
+                      int variance_normalization, void *scratch, size_t scratch_bytes);
+/* The same on a double matrix, in place, all arithmetic in double.
+ * scratch: em_dsp_cmvnw_f64_scratch_bytes() bytes, EM_DSP_ALIGN-aligned. */
+size_t em_dsp_cmvnw_f64_scratch_bytes (size_t rows, size_t cols, size_t win_size);
+int em_dsp_cmvnw_f64 (double *features, size_t rows, size_t cols, size_t win_size,
                       int variance_normalization, void *scratch, size_t scratch_bytes);
 
 /* ---- Studio's parameter suggestions (common/spectrum.py) ---- */

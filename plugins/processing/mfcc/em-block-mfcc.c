@@ -8,7 +8,7 @@ mfcc_init (const EmPluginParam *params, size_t n, const EmSignalInfo *input, voi
            EmFeatureShape *shape, char *err, size_t err_len)
 {
   em_dsp_mfcc_params p;
-  const char *reason = NULL;
+  const char *reason = NULL, *window;
   size_t rows = 0, cols = 0;
   EmBlockState *s;
   int status;
@@ -26,6 +26,13 @@ mfcc_init (const EmPluginParam *params, size_t n, const EmSignalInfo *input, voi
   p.high_frequency = em_plugin_param_double (params, n, "high_frequency", 0);
   p.pre_cof = em_plugin_param_double (params, n, "pre_cof", 0.98);
   p.pre_shift = (int) em_plugin_param_int (params, n, "pre_shift", 1);
+  window = em_plugin_param_string (params, n, "window", "none");
+  if (strcmp (window, "none") == 0)
+    p.window = EM_DSP_MFCC_WINDOW_NONE;
+  else if (strcmp (window, "hamming") == 0)
+    p.window = EM_DSP_MFCC_WINDOW_HAMMING;
+  else
+    return em_block_fail (err, err_len, "mfcc", EM_DSP_ERR_PARAM, "window must be none or hamming");
   status = em_dsp_mfcc_check (&p, input->frequency_hz, input->n_frames, &reason);
   if (status == EM_DSP_OK)
     status = em_dsp_mfcc_shape (&p, input->frequency_hz, input->n_frames, &rows, &cols);
@@ -61,6 +68,19 @@ mfcc_autotune (const EmPluginParam *params, size_t n, const EmSignal *examples, 
   return em_block_audio_autotune (params, n, examples, n_examples, 1, out, out_len, "mfcc", err, err_len);
 }
 
+/* Scratch RAM as a device needs it: the host's double pipeline (see
+ * em-dsp-mfcc.h) takes more than the float32 one a device runs. */
+static int
+mfcc_cost (void *state, uint64_t *macs, uint64_t *scratch_bytes)
+{
+  EmBlockState *s = state;
+
+  em_block_cost (state, macs, scratch_bytes);
+  *scratch_bytes = em_dsp_mfcc_scratch_bytes_device (EM_BLOCK_PARAMS (s, em_dsp_mfcc_params),
+                                                     s->input.frequency_hz, s->input.n_frames);
+  return 0;
+}
+
 /* The device runs the same em_dsp_mfcc_f32 call with the same parameters. */
 static int
 mfcc_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
@@ -68,18 +88,21 @@ mfcc_device_code (void *state, EmDeviceCode *code, char *err, size_t err_len)
   EmBlockState *s = state;
   const em_dsp_mfcc_params *p = EM_BLOCK_PARAMS (s, em_dsp_mfcc_params);
   char run[256];
+  /* The host's scratch holds its double pipeline; the device runs float32. */
+  uint64_t device_bytes = em_dsp_mfcc_scratch_bytes_device (p, s->input.frequency_hz, s->input.n_frames);
 
   snprintf (run, sizeof run, "status = em_dsp_mfcc_f32 (&@P@params, %a, @IN@, %uu, @OUT@, @SCRATCH@, @SCRATCH_BYTES@);",
             s->input.frequency_hz, s->input.n_frames);
-  return em_block_device_code (code, "mfcc", "em-dsp-mfcc.h em-dsp-mfcc.c", run, s->scratch_bytes, err, err_len,
+  return em_block_device_code (code, "mfcc", "em-dsp-mfcc.h em-dsp-mfcc.c", run, device_bytes, err, err_len,
                                "static const em_dsp_mfcc_params @P@params = {\n"
-                               "  %d, %a, %a, %d, %d, %d, %a, %a, %a, %d\n};\n",
+                               "  %d, %a, %a, %d, %d, %d, %a, %a, %a, %d, %d\n};\n",
                                p->num_cepstral, p->frame_length, p->frame_stride, p->num_filters, p->fft_length,
-                               p->win_size, p->low_frequency, p->high_frequency, p->pre_cof, p->pre_shift);
+                               p->win_size, p->low_frequency, p->high_frequency, p->pre_cof, p->pre_shift,
+                               p->window);
 }
 
 static const EmProcessingOps ops = {
-  .init = mfcc_init, .run = mfcc_run, .free = em_block_state_free, .cost = em_block_cost,
+  .init = mfcc_init, .run = mfcc_run, .free = em_block_state_free, .cost = mfcc_cost,
   .autotune = mfcc_autotune, .device_code = mfcc_device_code,
 };
 
@@ -102,7 +125,9 @@ static const EmBlockInfo blocks[] = { {
     " {\"name\": \"high_frequency\", \"type\": \"float\", \"default\": 0, \"min\": 0, \"max\": 192000, \"units\": \"Hz\","
     "  \"label\": \"High frequency\", \"help\": \"0 means half the sampling rate\"},"
     " {\"name\": \"pre_cof\", \"type\": \"float\", \"default\": 0.98, \"min\": 0, \"max\": 1, \"label\": \"Pre-emphasis coefficient\"},"
-    " {\"name\": \"pre_shift\", \"type\": \"int\", \"default\": 1, \"min\": 1, \"max\": 100, \"label\": \"Pre-emphasis shift\"}]",
+    " {\"name\": \"pre_shift\", \"type\": \"int\", \"default\": 1, \"min\": 1, \"max\": 100, \"label\": \"Pre-emphasis shift\"},"
+    " {\"name\": \"window\", \"type\": \"enum\", \"default\": \"none\", \"values\": [\"none\", \"hamming\"],"
+    "  \"label\": \"Frame window\", \"help\": \"none matches Edge Impulse's MFCC\"}]",
   .input_kinds = EM_INPUT_AUDIO | EM_INPUT_TIME_SERIES,
   .ops = &ops,
 } };

@@ -110,6 +110,7 @@ setup_mfcc (job *j)
   p->high_frequency = run_get_num ("high_frequency", p->high_frequency);
   p->pre_cof = run_get_num ("pre_cof", p->pre_cof);
   p->pre_shift = run_get_int ("pre_shift", p->pre_shift);
+  p->window = run_get_int ("window", p->window);
   rc = em_dsp_mfcc_check (p, j->fs, j->n_in, &reason);
   if (rc != EM_DSP_OK)
     run_die ("mfcc", rc, reason);

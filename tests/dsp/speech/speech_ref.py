@@ -111,9 +111,15 @@ def filterbank(num_filters, fft_length, fs, low=0.0, high=0.0):
 
 
 def mel_energies(signal, fs, frame_length, frame_stride, num_filters, fft_length,
-                 low=0.0, high=0.0):
+                 low=0.0, high=0.0, window=0):
+    """window: 0 none (Edge Impulse), 1 Hamming over each whole frame
+    (np.hamming), before rfft cuts it to fft_length."""
     check_fft_length(fft_length)
     frames = stack_frames(signal, fs, frame_length, frame_stride)
+    if window == 1:
+        frames = frames * np.hamming(frames.shape[1])
+    elif window != 0:
+        raise RefError("param", "window must be none or hamming")
     fb = filterbank(num_filters, fft_length, fs, low, high)
     p = power_spectrum(frames, fft_length)
     energy = zero_handling(p.sum(axis=1))
@@ -145,7 +151,7 @@ def cmvnw(vec, win_size=301, variance_normalization=False):
 
 MFCC_DEFAULTS = dict(num_cepstral=13, frame_length=0.02, frame_stride=0.02, num_filters=32,
                      fft_length=256, win_size=101, low_frequency=0.0, high_frequency=0.0,
-                     pre_cof=0.98, pre_shift=1)
+                     pre_cof=0.98, pre_shift=1, window=0)
 
 
 def mfcc(x, fs, **kw):
@@ -156,7 +162,8 @@ def mfcc(x, fs, **kw):
         raise RefError("param", "num_cepstral")
     x = preemphasis(np.asarray(x, dtype=np.float64), p["pre_shift"], p["pre_cof"])
     mel, energy = mel_energies(x, fs, p["frame_length"], p["frame_stride"], p["num_filters"],
-                               p["fft_length"], p["low_frequency"], p["high_frequency"])
+                               p["fft_length"], p["low_frequency"], p["high_frequency"],
+                               p["window"])
     feat = scipy.fftpack.dct(np.log(mel), type=2, axis=-1, norm="ortho")[:, :p["num_cepstral"]]
     feat[:, 0] = np.log(energy)
     if p["win_size"] > 0:
@@ -238,7 +245,8 @@ def mfcc_before_cmvn(x, fs, **kw):
     p["win_size"] = 0
     x = preemphasis(np.asarray(x, dtype=np.float64), p["pre_shift"], p["pre_cof"])
     mel, energy = mel_energies(x, fs, p["frame_length"], p["frame_stride"], p["num_filters"],
-                               p["fft_length"], p["low_frequency"], p["high_frequency"])
+                               p["fft_length"], p["low_frequency"], p["high_frequency"],
+                               p["window"])
     feat = scipy.fftpack.dct(np.log(mel), type=2, axis=-1, norm="ortho")[:, :p["num_cepstral"]]
     feat[:, 0] = np.log(energy)
     return feat
@@ -278,19 +286,6 @@ def log_band_error(x, fs, frame_length, frame_stride, num_filters, fft_length, l
     mel = zero_handling(p @ fb.T)
     d = np.minimum((fft_power_error(p, fft_length) @ fb.T) / mel, 0.9)
     return -np.log1p(-d), mel
-
-
-def mfcc_fft_tolerance(x, fs, **kw):
-    """Extra allowed error of each MFCC value before cmvnw (c0 excluded:
-    it is the frame energy, summed by Parseval in double in dsp/)."""
-    p = dict(MFCC_DEFAULTS, **kw)
-    xp = preemphasis(np.asarray(x, dtype=np.float64), p["pre_shift"], p["pre_cof"])
-    dlog, _ = log_band_error(xp, fs, p["frame_length"], p["frame_stride"], p["num_filters"],
-                             p["fft_length"], p["low_frequency"], p["high_frequency"])
-    nf, nc = p["num_filters"], p["num_cepstral"]
-    extra = np.repeat(np.sqrt(2.0 / nf) * dlog.sum(axis=1, keepdims=True), nc, axis=1)
-    extra[:, 0] = 0.0
-    return extra
 
 
 def mfe_fft_tolerance(x, fs, **kw):

@@ -2,22 +2,15 @@
 """dsp/ MFCC (em_dsp_mfcc_f32) against the numpy/scipy reference of
 speech_ref.py and the §1.8 golden vectors.
 
-Tolerances. Without normalisation (win_size 0) the features are log
-energies: |err| ≤ 1e-4·max(1, |want|) + F, where F is what a float32 FFT
-cannot resolve: speech_ref.mfcc_fft_tolerance() bounds the error of each
-log-mel band from the reference spectrum (bands 80–100 dB under the
-frame's peak, e.g. DC after pre-emphasis, are known to ~1e-3 only) and
-carries it through the DCT. F is 0 wherever float32 is exact enough, and
-the report prints how many values needed it. cmvnw then divides each
-value by the spread of its column over win_size frames; for steady sounds
-that spread can be ~0.1 (or ~1e-3 for c0 of the golden tones), and the
-errors before it grow by the same factor. So normalised outputs must be
-within max(1e-4·max(1, |want|), 3·e_c·(1 + |want|)/σ), where e_c is the
-error the same run has in column c before normalisation (measured with
-win_size 0, itself held to the bound above) and σ the reference window's
-std: the C code must be as accurate as its input allows. c0 is built in
-double (see em-dsp-mfcc.c), so its e_0 is a fixed 2e-7, not the win_size-0
-error.
+Tolerance: 1e-4 on every value of every case, with no allowance for
+float32. Without normalisation (win_size 0) the features are log
+energies, so that is relative: |err| <= 1e-4*max(1, |want|). With it
+(values of order +-3) it is absolute. cmvnw divides each value by its
+column's spread over win_size frames, which for steady sounds (the tone
+cases, the golden two-tone signal) is 1e-1 ... 1e-3 and magnifies any
+round-off before it as much; the host build therefore computes MFCC in
+double (see em-dsp-mfcc.h). The report prints how many values had such a
+small spread, to show the hard cases are really exercised.
 
 Usage: /usr/bin/python3 test_mfcc.py PATH/TO/dsp-run-speech"""
 import os
@@ -72,6 +65,13 @@ CASES = [
     ("speech", 11025, 1.0, {"frame_length": 0.02, "frame_stride": 0.01}),   # 221/111 samples
     ("speech", 16000, 1.0, {"num_filters": 13, "num_cepstral": 13}),
     ("two_tones", 16000, 3.0, {"frame_stride": 0.01, "win_size": 101}),    # 299 frames
+    ("clipped", 16000, 1.0, {"win_size": 1}),          # all exact zeros
+    ("tone", 8000, 1.0, {"win_size": 11}),             # steady: tiny window spreads
+    # Hamming window (the issue's option; Edge Impulse's MFCC is rectangular).
+    ("speech", 16000, 1.0, {"window": 1}),
+    ("tone", 16000, 1.0, {"window": 1}),
+    ("chirp", 16000, 1.0, {"window": 1, "win_size": 0}),
+    ("speech", 16000, 1.0, {"window": 1, "frame_length": 0.01, "frame_stride": 0.005}),
 ]
 
 
@@ -79,48 +79,47 @@ def mfcc_c(x, fs, **params):
     return run_ok("mfcc", x, fs=fs, **params)
 
 
-def cmvn_tolerance(want, pre_want, errs, win_size):
-    """Allowed error of normalised outputs (see the module docstring)."""
-    sigma = ref.cmvnw_window_std(pre_want, win_size)
-    base = TOL * np.maximum(1.0, np.abs(want))
-    prop = 3.0 * errs[None, :] * (1.0 + np.abs(want)) / (sigma + 1e-10)
-    return np.maximum(base, prop)
-
-
-def compare_log(rep, label, x, fs, params, got, want):
-    """win_size-0 features: 1e-4 relative plus the float32 FFT term."""
-    base = TOL * np.maximum(1.0, np.abs(want))
-    extra = ref.mfcc_fft_tolerance(x, fs, **params)
+def compare_log(rep, label, got, want):
+    """win_size-0 features (log energies): 1e-4 relative."""
     d = np.abs(got.reshape(want.shape) - want)
     STATS["values"] += d.size
-    STATS["over_1e-4"] += int((d > base).sum())
-    rep.compare(label, got, want, tol=base + extra, relative=False)
+    STATS["max_rel"] = max(STATS["max_rel"], float((d / np.maximum(1.0, np.abs(want))).max()))
+    rep.compare(label, got, want, tol=TOL, relative=True)
 
 
-STATS = {"values": 0, "over_1e-4": 0, "cmvn_values": 0, "cmvn_over_1e-4": 0,
-         "cmvn_max_rel": 0.0}
+def compare_cmvn(rep, label, got, want):
+    """Normalised features: 1e-4 absolute."""
+    got = got.reshape(want.shape)
+    d = np.abs(got - want)
+    STATS["cmvn_values"] += d.size
+    STATS["cmvn_max_abs"] = max(STATS["cmvn_max_abs"], float(d.max()))
+    rep.compare(label, got, want, tol=TOL, relative=False)
+
+
+STATS = {"values": 0, "max_rel": 0.0, "cmvn_values": 0, "cmvn_max_abs": 0.0,
+         "small_sigma": 0}
+
+
+def count_small_sigma(x, fs, params, win):
+    """Values whose cmvnw divisor (the reference's window std) is < 0.01:
+    round-off before the normalisation is magnified > 100x there."""
+    sigma = ref.cmvnw_window_std(ref.mfcc_before_cmvn(x, fs, **params), win)
+    STATS["small_sigma"] += int((sigma < 0.01).sum())
 
 
 def check_case(rep, label, x, fs, params):
     want = ref.mfcc(x, fs, **params)
-    got = mfcc_c(x, fs, **params).reshape(want.shape[0], -1) if want.size else None
+    got = mfcc_c(x, fs, **params)
     win = params.get("win_size", ref.MFCC_DEFAULTS["win_size"])
     if win == 0:
-        compare_log(rep, label, x, fs, params, got, want)
+        compare_log(rep, label, got, want)
         return
-    # The same features before normalisation give e_c.
+    # The same features before normalisation, checked too.
     p0 = dict(params, win_size=0)
-    pre_want = ref.mfcc_before_cmvn(x, fs, **params)
-    pre_got = mfcc_c(x, fs, **p0).reshape(pre_want.shape)
-    compare_log(rep, label + " (before cmvn)", x, fs, p0, pre_got, pre_want)
-    errs = np.abs(pre_got - pre_want).max(axis=0)
-    errs[0] = 2e-7
-    tol = cmvn_tolerance(want, pre_want, errs, win)
-    rep.compare(label, got, want, tol=tol, relative=False)
-    rel = np.abs(got - want) / np.maximum(1.0, np.abs(want))
-    STATS["cmvn_values"] += rel.size
-    STATS["cmvn_over_1e-4"] += int((rel > TOL).sum())
-    STATS["cmvn_max_rel"] = max(STATS["cmvn_max_rel"], float(rel.max()))
+    compare_log(rep, label + " (before cmvn)", mfcc_c(x, fs, **p0),
+                ref.mfcc_before_cmvn(x, fs, **params))
+    compare_cmvn(rep, label, got, want)
+    count_small_sigma(x, fs, params, win)
 
 
 def golden(rep):
@@ -139,21 +138,16 @@ def golden(rep):
     rep.check("golden win 0 n", got0.size == GOLDEN_0["n"], str(got0.size))
     rep.compare("golden win 0 first values", got0[:8], GOLDEN_0["first"])
     rep.compare("golden win 0 sum", got0.astype(np.float64).sum(), GOLDEN_0["sum"])
-    compare_log(rep, "golden win 0 all", x, 16000, {"win_size": 0}, got0, want0)
+    compare_log(rep, "golden win 0 all", got0, want0)
 
     rep.check("golden win 101 n", got.size == GOLDEN_101["n"], str(got.size))
-    pre_want = ref.mfcc_before_cmvn(x, 16000)
-    errs = np.abs(got0.reshape(want0.shape) - pre_want).max(axis=0)
-    errs[0] = 2e-7
-    tol = cmvn_tolerance(want, pre_want, errs, 101)
     g = got.reshape(want.shape)
-    rep.compare("golden win 101 first values", g.flat[:8], GOLDEN_101["first"], tol=tol.flat[:8],
-                relative=False)
-    rep.compare("golden win 101 last values", g.flat[-5:], GOLDEN_101["last"],
-                tol=tol.flat[-5:], relative=False)
+    rep.compare("golden win 101 first values", g.flat[:8], GOLDEN_101["first"], relative=False)
+    rep.compare("golden win 101 last values", g.flat[-5:], GOLDEN_101["last"], relative=False)
     rep.compare("golden win 101 sum", got.astype(np.float64).sum(), GOLDEN_101["sum"],
-                tol=float(tol.sum()), relative=False)
-    rep.compare("golden win 101 all", g, want, tol=tol, relative=False)
+                relative=False)
+    compare_cmvn(rep, "golden win 101 all", got, want)
+    count_small_sigma(x, 16000, {}, 101)
     d = np.abs(g - want)
     rep.note("golden win 101: n %d, sum %.6f (EI %.6f), max |err| %.3g (c0 %.3g), "
              "%d of 650 values off by more than 1e-4"
@@ -178,6 +172,7 @@ def errors(rep):
     expect_error(rep, "even win_size", "mfcc", x, "param", "win_size", fs=16000, win_size=100)
     expect_error(rep, "negative win_size", "mfcc", x, "param", fs=16000, win_size=-1)
     expect_error(rep, "pre_shift 0", "mfcc", x, "param", "pre_shift", fs=16000, pre_shift=0)
+    expect_error(rep, "window 2", "mfcc", x, "param", "window", fs=16000, window=2)
     expect_error(rep, "num_cepstral > num_filters", "mfcc", x, "param", fs=16000,
                  num_cepstral=33)
     expect_error(rep, "high_frequency > fs/2", "mfcc", x, "param", fs=16000,
@@ -217,12 +212,11 @@ def main():
         check_case(rep, label, x, fs, params)
     golden(rep)
     errors(rep)
-    rep.note("%d varied cases; before normalisation %d of %d values are off by more than "
-             "1e-4 relative (all within the float32 FFT bound)"
-             % (len(CASES), STATS["over_1e-4"], STATS["values"]))
-    rep.note("after cmvnw: %d of %d values off by more than 1e-4 relative, max relative "
-             "error %.3g (all within the conditioning bound)"
-             % (STATS["cmvn_over_1e-4"], STATS["cmvn_values"], STATS["cmvn_max_rel"]))
+    rep.note("%d varied cases; without normalisation %d values, max relative error %.3g "
+             "(tolerance 1e-4)" % (len(CASES), STATS["values"], STATS["max_rel"]))
+    rep.note("after cmvnw: %d values, max abs error %.3g (tolerance 1e-4); %d of them "
+             "divided by a window std < 0.01" % (STATS["cmvn_values"], STATS["cmvn_max_abs"],
+                                                  STATS["small_sigma"]))
     rep.finish()
 
 
