@@ -331,7 +331,10 @@ makefile (GPtrArray *runtime)
                              "#   make                 host build\n"
                              "#   make CC=arm-none-eabi-gcc CFLAGS='-mcpu=cortex-m4 ... -Os' lib\n");
   g_string_append (s, "CC ?= cc\nAR ?= ar\nCFLAGS ?= -std=c99 -O2 -Wall\nPREFIX ?= /usr/local\n"
-                      "CPPFLAGS += -I. -Idsp -Inn\n\nSRCS = ");
+                      "# Arm devices: use CMSIS-DSP's real FFT (n = 32..4096) instead of dsp/'s own;\n"
+                      "# the firmware must then also compile and link CMSIS-DSP.\n"
+                      "# EMBER_DSP_FLAGS = -DEM_DSP_USE_CMSIS_DSP -I<CMSIS-DSP>/Include -I<CMSIS>/Core/Include\n"
+                      "CPPFLAGS += -I. -Idsp -Inn $(EMBER_DSP_FLAGS)\n\nSRCS = ");
   append_sources (s, runtime, " \\\n       ");
   g_string_append (s, "\nOBJS = $(SRCS:.c=.o)\n\n"
                       ".PHONY: all lib clean install\n"
@@ -361,6 +364,9 @@ cmakelists (GPtrArray *runtime)
   append_sources (s, runtime, "\n  ");
   g_string_append (s, ")\ntarget_include_directories(ember_impulse PUBLIC\n"
                       "  ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/dsp ${CMAKE_CURRENT_SOURCE_DIR}/nn)\n"
+                      "# Arm devices: use CMSIS-DSP's real FFT (n = 32..4096) instead of dsp/'s own\n"
+                      "# (CMSIS-DSP's include directories and library must be added too):\n"
+                      "# target_compile_definitions(ember_impulse PRIVATE EM_DSP_USE_CMSIS_DSP)\n"
                       "find_library(EMBER_IMPULSE_LIBM m)\nif(EMBER_IMPULSE_LIBM)\n"
                       "  target_link_libraries(ember_impulse PUBLIC ${EMBER_IMPULSE_LIBM})\nendif()\n\n"
                       "if(EMBER_IMPULSE_EXAMPLE)\n  add_executable(ember-impulse-example examples/main.c)\n"

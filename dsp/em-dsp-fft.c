@@ -20,7 +20,23 @@
  * Both the butterflies and the split need only W^k for k < n/2, so the plan
  * holds one table of n/2 complex twiddles (computed in double, stored as
  * float) plus an m-entry bit-reversal table; a transform then touches no
- * memory but the plan, its input and its output. */
+ * memory but the plan, its input and its output.
+ *
+ * CMSIS-DSP (EM_DSP_USE_CMSIS_DSP, defined by a user's device build that
+ * also compiles and links Arm's CMSIS-DSP and puts "arm_math.h" on the
+ * include path): em_dsp_rfft_init builds an arm_rfft_fast_instance_f32 for
+ * n = 32..4096 (the lengths CMSIS's fast RFFT supports) and every other
+ * length uses the own FFT. CMSIS's init only points the instance at the
+ * library's const tables, so nothing is allocated. The instance and an
+ * n-float scratch buffer live in the plan memory, in the space the own
+ * FFT's twiddle and bit-reversal tables would take (em_dsp_rfft_plan_bytes
+ * is therefore the same in every build, which the c-library's scratch
+ * sizes, computed on the host, rely on). arm_rfft_fast_f32 overwrites its
+ * input, so the const input is copied into that scratch first; this makes
+ * a CMSIS plan single-threaded (see em-dsp-fft.h). Ember's tests build this
+ * glue against a test-only stand-in for the two CMSIS functions
+ * (tests/dsp/cmsis/), which checks the glue and the output layout only;
+ * the real library's transform is what runs on the user's device. */
 #ifdef EM_DSP_USE_FFTW
 /* pthread mutexes under -std=c99 */
 #define _POSIX_C_SOURCE 200809L
@@ -36,9 +52,16 @@
 #include <pthread.h>
 #endif
 
+#ifdef EM_DSP_USE_CMSIS_DSP
+#ifdef EM_DSP_USE_FFTW
+#error "EM_DSP_USE_CMSIS_DSP is for device builds; it cannot be combined with EM_DSP_USE_FFTW"
+#endif
+#include "arm_math.h"
+#endif
+
 #define EM_DSP_PI 3.14159265358979323846
 
-enum { PLAN_PORTABLE = 1, PLAN_FFTW = 2 };
+enum { PLAN_PORTABLE = 1, PLAN_FFTW = 2, PLAN_CMSIS = 3 };
 
 struct em_dsp_rfft {
   size_t n;
@@ -63,6 +86,18 @@ em_dsp_fft_length_ok (size_t n)
   return n >= EM_DSP_FFT_MIN && n <= EM_DSP_FFT_MAX && (n & (n - 1)) == 0;
 }
 
+/* Bytes after the twiddles: the bit-reversal table, or in a CMSIS plan the
+ * arm_rfft_fast_instance_f32. At least 64 so that the instance (24 bytes
+ * on Cortex-M, up to about 48 with Helium's extra fields or on a 64-bit
+ * test host) fits for n = 32 too. Every build uses this same size, so the
+ * c-library's scratch sizes, computed on the host, fit the device. */
+static size_t
+rev_region (size_t n)
+{
+  size_t bytes = (n / 2) * sizeof (uint16_t);
+  return round_up (bytes < 64 ? 64 : bytes);
+}
+
 size_t
 em_dsp_rfft_plan_bytes_portable (size_t n)
 {
@@ -70,7 +105,7 @@ em_dsp_rfft_plan_bytes_portable (size_t n)
     return 0;
   return round_up (sizeof (em_dsp_rfft))
          + round_up (n * sizeof (float))
-         + round_up ((n / 2) * sizeof (uint16_t));
+         + rev_region (n);
 }
 
 size_t
@@ -201,10 +236,76 @@ fftw_get (size_t n, fftwf_plan *aligned, fftwf_plan *unaligned, fftw_plan *align
 }
 #endif
 
+#ifdef EM_DSP_USE_CMSIS_DSP
+/* A CMSIS plan: the struct, then n floats of scratch (where the own FFT
+ * keeps its twiddles; plan->tw points at it), then the CMSIS instance
+ * (where the bit-reversal table would be). */
+static arm_rfft_fast_instance_f32 *
+cmsis_instance (const em_dsp_rfft *plan)
+{
+  unsigned char *p = (unsigned char *) plan;  /* the plan's own memory */
+  return (arm_rfft_fast_instance_f32 *) (void *) (p + round_up (sizeof (em_dsp_rfft))
+                                                  + round_up (plan->n * sizeof (float)));
+}
+
+static em_dsp_rfft *
+cmsis_init (size_t n, void *mem, size_t mem_bytes)
+{
+  size_t need = em_dsp_rfft_plan_bytes (n);
+  em_dsp_rfft *plan = (em_dsp_rfft *) mem;
+
+  /* CMSIS's fast RFFT takes 32..4096; the instance must fit where the
+   * own FFT's bit-reversal table goes (it does for the CMSIS versions we
+   * know of; should a future one be bigger, the own FFT is used). */
+  if (n < 32 || n > 4096 || need == 0 || !mem_ok (mem) || mem_bytes < need
+      || round_up (sizeof (arm_rfft_fast_instance_f32)) > rev_region (n))
+    return NULL;
+  plan->n = n;
+  if (arm_rfft_fast_init_f32 (cmsis_instance (plan), (uint16_t) n) != ARM_MATH_SUCCESS)
+    return NULL;
+  plan->kind = PLAN_CMSIS;
+  plan->tw = (const float *) ((unsigned char *) mem + round_up (sizeof (em_dsp_rfft)));
+  plan->rev = NULL;
+  plan->fftw = NULL;
+  plan->fftw_unaligned = NULL;
+  plan->fftw_f64 = NULL;
+  plan->fftw_f64_unaligned = NULL;
+  return plan;
+}
+
+static void
+rfft_cmsis (const em_dsp_rfft *plan, const float *in, float *out)
+{
+  size_t n = plan->n;
+  float *scratch = (float *) plan->tw;  /* the plan's scratch (see above) */
+  float nyquist;
+
+  memcpy (scratch, in, n * sizeof (float));
+  arm_rfft_fast_f32 (cmsis_instance (plan), scratch, out, 0);
+  /* CMSIS's packed layout (CMSIS-DSP documentation, "Real FFT Functions",
+   * https://arm-software.github.io/CMSIS-DSP/latest/group__RealFFT.html:
+   * "Except the first complex number that contains the two real numbers
+   * X[0] and X[N/2] all the data is complex"): out[0] = Re X[0], out[1] = Re X[n/2],
+   * then Re, Im of X[k] for k = 1..n/2-1 at out[2k], out[2k+1] -- already
+   * where em-dsp-fft.h wants them. Only the two real bins move: X[0] and
+   * X[n/2] get a zero imaginary part, X[n/2] at out[n], out[n+1]. */
+  nyquist = out[1];
+  out[1] = 0.0f;
+  out[n] = nyquist;
+  out[n + 1] = 0.0f;
+}
+#endif
+
 em_dsp_rfft *
 em_dsp_rfft_init (size_t n, void *mem, size_t mem_bytes)
 {
-#ifdef EM_DSP_USE_FFTW
+#if defined(EM_DSP_USE_CMSIS_DSP)
+  em_dsp_rfft *plan = cmsis_init (n, mem, mem_bytes);
+  if (plan != NULL)
+    return plan;
+  /* Lengths CMSIS's fast RFFT does not take (4..16, 8192) use the own FFT. */
+  return em_dsp_rfft_init_portable (n, mem, mem_bytes);
+#elif defined(EM_DSP_USE_FFTW)
   size_t need = em_dsp_rfft_plan_bytes (n);
   fftwf_plan aligned, unaligned;
   fftw_plan aligned_f64, unaligned_f64;
@@ -331,6 +432,13 @@ em_dsp_rfft_f32 (const em_dsp_rfft *plan, const float *in, float *out)
       fftwf_complex *y = (fftwf_complex *) (void *) out;
       int al = fftwf_alignment_of (x) == 0 && fftwf_alignment_of (out) == 0;
       fftwf_execute_dft_r2c ((fftwf_plan) (al ? plan->fftw : plan->fftw_unaligned), x, y);
+      return;
+    }
+#endif
+#ifdef EM_DSP_USE_CMSIS_DSP
+  if (plan->kind == PLAN_CMSIS)
+    {
+      rfft_cmsis (plan, in, out);
       return;
     }
 #endif

@@ -3,8 +3,12 @@
  * r2c transform (process-wide plans, made once per length; see
  * em-dsp-fft.c); the device build uses Ember's own compact radix-2 real FFT
  * in this directory. Both give the same results within 1e-5 (a test checks).
+ * A device build that defines EM_DSP_USE_CMSIS_DSP (and compiles with Arm's
+ * CMSIS-DSP, "arm_math.h") runs CMSIS's arm_rfft_fast_f32 for n = 32..4096
+ * and the own FFT for other lengths, with the same output layout.
  * Plans are read-only after init, so one plan may be used by several
- * threads at once. */
+ * threads at once -- except a CMSIS plan, whose transform uses scratch
+ * inside the plan (CMSIS overwrites its input): give each thread its own. */
 #ifndef EM_DSP_FFT_H
 #define EM_DSP_FFT_H
 
