@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <glib-unix.h>
 #include "em-cli.h"
 #include "em-ingest-server.h"
+#include "em-qr.h"
 
 typedef struct {
   GMainLoop *loop;
@@ -41,6 +43,9 @@ em_cli_serve_main (int argc, char **argv)
   g_autofree char *address = NULL;
   g_autofree char *api_key = NULL;
   g_autofree char *hmac_key = NULL;
+  g_autofree char *collect_host = NULL;
+  g_autofree char *collect_url = NULL;
+  gboolean no_qr = FALSE;
   gint port = 4810;
   gint max_body_mb = EM_INGEST_DEFAULT_MAX_BODY_SIZE >> 20;
   ServeState state = { 0 };
@@ -50,6 +55,9 @@ em_cli_serve_main (int argc, char **argv)
     { "address", 'a', 0, G_OPTION_ARG_STRING, &address, "IP address to listen on (default 127.0.0.1)", "A" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port (default 4810; 0 picks a free one)", "P" },
     { "max-body-mb", 0, 0, G_OPTION_ARG_INT, &max_body_mb, "Largest request body in MiB (default 64)", "N" },
+    { "collect-host", 0, 0, G_OPTION_ARG_STRING, &collect_host,
+      "Host name or IP a phone reaches this computer by, for the collection URL", "H" },
+    { "no-qr", 0, 0, G_OPTION_ARG_NONE, &no_qr, "Do not print the collection URL's QR code", NULL },
     { NULL }
   };
 
@@ -58,7 +66,14 @@ em_cli_serve_main (int argc, char **argv)
     "Endpoints: POST /api/training/data and /api/testing/data with the header\n"
     "x-api-key: the project's API key (printed at start). Bodies: Edge Impulse\n"
     "JSON/CBOR (checked against the project's HMAC key, if any), WAV, CSV, PNG,\n"
-    "JPEG, or multipart/form-data with several files.");
+    "JPEG, or multipart/form-data with several files.\n"
+    "\n"
+    "Browsers and phones: open the collection URL printed at start (or scan its\n"
+    "QR code) to record the microphone, camera or accelerometer and post samples.\n"
+    "A phone needs --address 0.0.0.0 (or this computer's LAN address); browsers\n"
+    "give the microphone, camera and motion sensors only to https or 127.0.0.1\n"
+    "pages, so on a phone over plain HTTP the page offers file upload from the\n"
+    "phone's camera or recorder instead (or use `adb reverse tcp:P tcp:P`).");
   if (!em_cli_parse (ctx, &argc, &argv, &code))
     return code;
   if (argc != 2)
@@ -85,6 +100,21 @@ em_cli_serve_main (int argc, char **argv)
   printf ("Listening on http://%s:%u/ (api key: %s)%s\n", address != NULL ? address : "127.0.0.1",
           em_ingest_server_get_port (server), api_key != NULL ? api_key : "",
           hmac_key != NULL && *hmac_key != '\0' ? " - JSON/CBOR must be signed with the HMAC key" : "");
+
+  collect_url = em_ingest_server_collect_url (server, collect_host);
+  printf ("Collect from a browser or phone: %s%s\n", collect_url,
+          address == NULL || g_str_has_prefix (address, "127.") || g_strcmp0 (address, "::1") == 0
+            ? " (this computer only; --address 0.0.0.0 for a phone)" : "");
+  if (!no_qr)
+    {
+      g_autoptr(GError) qr_error = NULL;
+      g_autofree char *qr = em_qr_terminal (collect_url, isatty (STDOUT_FILENO), &qr_error);
+
+      if (qr != NULL)
+        fputs (qr, stdout);
+      else
+        g_printerr ("ember-cli: no QR code: %s\n", qr_error->message);
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
   state.loop = loop;

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <string.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <libsoup/soup.h>
+#include "collect/em-collect-page.h"
 #include "em-error.h"
 #include "em-ingest-private.h"
 #include "em-ingest-server.h"
@@ -29,6 +33,7 @@ struct _EmIngestServer
   SoupServer *server;
   guint64 max_body_size;
   guint port;
+  char *address;          /* listened on; NULL until listening */
   GMainContext *context; /* where the server runs; NULL until listening */
   GPtrArray *pending;     /* Pending, waiting for the next commit */
   guint flush_id;
@@ -224,6 +229,9 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
 {
   EmIngestServer *self = user_data;
 
+  /* The collection page is answered by the handler, after its (empty) body. */
+  if (em_collect_page_handles (path))
+    return;
   if (!check_headers (self, msg))
     {
       /* Without "Expect: 100-continue" libsoup still reads the body before
@@ -254,6 +262,12 @@ server_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GH
   Pending *p;
   gboolean ok;
 
+  if (em_collect_page_handles (path))
+    {
+      g_autofree char *api_key = cached_key (self, FALSE);
+      em_collect_page_serve (msg, path, query, api_key);
+      return;
+    }
   /* The early handler has already answered (a status is set). */
   if (soup_server_message_get_status (msg) != 0 || !check_headers (self, msg))
     return;
@@ -506,6 +520,8 @@ em_ingest_server_listen (EmIngestServer *self, const char *address, guint port, 
   refresh_keys (self);
   uris = soup_server_get_uris (self->server);
   self->port = uris != NULL ? (guint) g_uri_get_port (uris->data) : port;
+  g_free (self->address);
+  self->address = g_strdup (address);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return TRUE;
 }
@@ -542,6 +558,57 @@ em_ingest_server_stop (EmIngestServer *self)
     soup_server_disconnect (self->server);
   self->port = 0;
   self->stopping = FALSE;
+}
+
+/* The first IPv4 address of an interface that is up and not loopback: what
+ * a phone on the same network reaches a wildcard listener by. */
+static char *
+lan_address (void)
+{
+  struct ifaddrs *list, *ifa;
+  char *found = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return NULL;
+  for (ifa = list; ifa != NULL && found == NULL; ifa = ifa->ifa_next)
+    {
+      g_autoptr(GSocketAddress) sa = NULL;
+
+      if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET ||
+          !(ifa->ifa_flags & IFF_UP) || (ifa->ifa_flags & IFF_LOOPBACK))
+        continue;
+      sa = g_socket_address_new_from_native (ifa->ifa_addr, sizeof (struct sockaddr_in));
+      if (sa != NULL)
+        found = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa)));
+    }
+  freeifaddrs (list);
+  return found;
+}
+
+char *
+em_ingest_server_collect_url (EmIngestServer *self, const char *host)
+{
+  g_autofree char *api_key = NULL;
+  g_autofree char *guessed = NULL;
+  g_autofree char *escaped = NULL;
+  gboolean ipv6;
+
+  g_return_val_if_fail (EM_IS_INGEST_SERVER (self), NULL);
+  if (self->port == 0)
+    return NULL;
+  if (host == NULL)
+    {
+      host = self->address;
+      if (g_strcmp0 (host, "0.0.0.0") == 0 || g_strcmp0 (host, "::") == 0)
+        host = guessed = lan_address ();
+      if (host == NULL)
+        host = "127.0.0.1";
+    }
+  api_key = cached_key (self, FALSE);
+  escaped = g_uri_escape_string (api_key != NULL ? api_key : "", NULL, FALSE);
+  ipv6 = strchr (host, ':') != NULL && host[0] != '[';
+  return g_strdup_printf ("http://%s%s%s:%u" EM_COLLECT_PAGE_PATH "?key=%s", ipv6 ? "[" : "", host,
+                          ipv6 ? "]" : "", self->port, escaped);
 }
 
 guint64
@@ -584,6 +651,7 @@ em_ingest_server_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->api_key);
   g_free (self->hmac_key);
+  g_free (self->address);
   g_mutex_clear (&self->keys_lock);
   G_OBJECT_CLASS (em_ingest_server_parent_class)->finalize (object);
 }

@@ -47,6 +47,15 @@ gboolean        em_ingest_server_listen            (EmIngestServer *self, const 
                                                     guint port, GError **error);
 /* The port listened on, 0 when not listening. */
 guint           em_ingest_server_get_port          (EmIngestServer *self);
+/* The URL of the collection page a browser or phone records samples with
+ * (microphone, camera, accelerometer), API key included: the page is
+ * refused without it. @host: what the browser reaches this machine by
+ * (a name or IP); NULL = the address listened on, or for a wildcard
+ * (0.0.0.0, ::) this machine's first LAN IPv4 address. NULL when not
+ * listening. The page is served at "/collect" (GET, with
+ * ?key=API_KEY); a phone reaches it only when the server listens on an
+ * address other than 127.0.0.1. */
+char           *em_ingest_server_collect_url       (EmIngestServer *self, const char *host);
 /* Stop listening and drop open connections; requests waiting for their
  * commit are answered first. */
 void            em_ingest_server_stop              (EmIngestServer *self);
