@@ -178,6 +178,13 @@ add_with_includes (GHashTable *set, const char *folder, const char *name, GError
               g_autofree char *source = NULL, *source_path = NULL;
               g_autoptr(GBytes) source_bytes = NULL;
 
+              /* Only Ember's own files travel; a vendor header such as
+               * CMSIS's "arm_math.h" (behind a define) is the user's build's. */
+              if (!g_str_has_prefix (header, "em-"))
+                {
+                  line = end != NULL ? end + 1 : NULL;
+                  continue;
+                }
               if (!add_with_includes (set, folder, header, error))
                 return FALSE;
               if (g_str_has_suffix (header, ".h"))

@@ -8,6 +8,11 @@
 #include "em-window-private.h"
 #include "em-placeholder-page.h"
 #include "em-block-registry.h"
+#include "em-block-page.h"
+#include "em-deploy-page.h"
+#include "em-dashboard-page.h"
+#include "em-retrain-page.h"
+#include "em-devices-page.h"
 #ifdef HAVE_LEARN_PAGE
 #include "em-learn-page.h"
 #endif
@@ -131,19 +136,35 @@ make_block_page (EmWindow *self, const char *id, const char *plugin, gboolean le
   if (learning)
     return GTK_WIDGET (em_learn_page_new (self->project, registry (), id));
 #endif
-  if (learning)
-    text = g_strdup_printf (_("Training settings, live loss and accuracy curves and the "
-                              "confusion matrix of %s will be here"), title);
-  else
-    text = g_strdup_printf (_("A preview of %s’s features and the feature explorer will be here; "
-                              "its parameters are on the Impulse design page"), title);
-  return em_placeholder_page_new (title, text, learning ? "applications-science-symbolic"
-                                                        : "preferences-system-symbolic");
+  if (!learning)
+    return em_block_page_new (self->project, registry (), id);
+  text = g_strdup_printf (_("Training settings, live loss and accuracy curves and the "
+                            "confusion matrix of %s will be here"), title);
+  return em_placeholder_page_new (title, text, "applications-science-symbolic");
 }
+
+static void dashboard_show_page_cb (EmDashboardPage *page, const char *name, EmWindow *self);
+static void retrain_finished_cb (EmRetrainPage *page, int state, EmWindow *self);
+static void retrain_job_started_cb (EmRetrainPage *page, EmJob *job, EmWindow *self);
 
 static GtkWidget *
 make_fixed_page (EmWindow *self, const FixedPage *p)
 {
+  if (g_str_equal (p->name, "dashboard") && self->project != NULL)
+    {
+      GtkWidget *page = em_dashboard_page_new (self->project);
+      g_signal_connect (page, "show-page", G_CALLBACK (dashboard_show_page_cb), self);
+      return page;
+    }
+  if (g_str_equal (p->name, "devices") && self->project != NULL)
+    return em_devices_page_new (self->project);
+  if (g_str_equal (p->name, "retrain") && self->project != NULL)
+    {
+      GtkWidget *page = em_retrain_page_new (self->project, registry ());
+      g_signal_connect (page, "job-started", G_CALLBACK (retrain_job_started_cb), self);
+      g_signal_connect (page, "finished", G_CALLBACK (retrain_finished_cb), self);
+      return page;
+    }
 #ifdef HAVE_TESTING_PAGE
   if (g_str_equal (p->name, "testing"))
     {
@@ -151,6 +172,8 @@ make_fixed_page (EmWindow *self, const FixedPage *p)
         return GTK_WIDGET (em_testing_page_new (self->project, registry ()));
     }
 #endif
+  if (g_str_equal (p->name, "deployment") && self->project != NULL)
+    return em_deploy_page_new (self->project, registry ());
   return em_placeholder_page_new (_(p->title), _(p->placeholder), p->icon);
 }
 
@@ -281,6 +304,8 @@ em_window_pages_update (EmWindow *self)
           g_object_set_data_full (G_OBJECT (page), PAGE_PLUGIN, g_strdup (e->plugin), g_free);
           add_page (self, page, e->name, e->title);
         }
+      else if (EM_IS_BLOCK_PAGE (page))
+        em_block_page_reload (EM_BLOCK_PAGE (page));
 #ifdef HAVE_LEARN_PAGE
       else if (EM_IS_LEARN_PAGE (page))
         em_learn_page_reload (EM_LEARN_PAGE (page));
@@ -302,7 +327,7 @@ em_window_pages_set_project (EmWindow *self)
   GtkListBoxRow *row = NULL;
   g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
 
-  em_samples_page_set_project (self->samples_page, self->project);
+  em_data_page_set_project (self->data_page, self->project);
   em_impulse_page_set_project (self->impulse_page, self->project, registry ());
 
   /* Pages made for the previous project go. */
@@ -319,6 +344,15 @@ em_window_pages_set_project (EmWindow *self)
   remove_page (self, "testing");
   add_page (self, make_fixed_page (self, &last_pages[2]), "testing", _(last_pages[2].title));
 #endif
+  /* These pages belong to one project. */
+  remove_page (self, "deployment");
+  add_page (self, make_fixed_page (self, &last_pages[3]), "deployment", _(last_pages[3].title));
+  remove_page (self, "retrain");
+  add_page (self, make_fixed_page (self, &last_pages[0]), "retrain", _(last_pages[0].title));
+  remove_page (self, "devices");
+  add_page (self, make_fixed_page (self, &first_pages[1]), "devices", _(first_pages[1].title));
+  remove_page (self, "dashboard");
+  add_page (self, make_fixed_page (self, &first_pages[0]), "dashboard", _(first_pages[0].title));
   em_window_pages_update (self);
 
   if (self->project == NULL)
@@ -357,6 +391,29 @@ static void
 job_started_cb (EmImpulsePage *page, EmJob *job, EmWindow *self)
 {
   em_window_add_job (self, job);
+}
+
+static void
+dashboard_show_page_cb (EmDashboardPage *page, const char *name, EmWindow *self)
+{
+  em_window_show_page (self, name);
+}
+
+static void
+retrain_job_started_cb (EmRetrainPage *page, EmJob *job, EmWindow *self)
+{
+  em_window_add_job (self, job);
+}
+
+/* Models and test results changed under the pages that show them. */
+static void
+retrain_finished_cb (EmRetrainPage *page, int state, EmWindow *self)
+{
+  GtkWidget *dashboard = gtk_stack_get_child_by_name (self->pages, "dashboard");
+
+  if (EM_IS_DASHBOARD_PAGE (dashboard))
+    em_dashboard_page_reload (EM_DASHBOARD_PAGE (dashboard));
+  em_window_pages_update (self);
 }
 
 static void
@@ -399,6 +456,7 @@ em_window_pages_init (EmWindow *self)
   g_signal_connect (self->sidebar, "row-selected", G_CALLBACK (row_selected_cb), self);
   g_signal_connect (self->impulse_page, "impulse-changed", G_CALLBACK (impulse_changed_cb), self);
   g_signal_connect (self->impulse_page, "job-started", G_CALLBACK (job_started_cb), self);
+  g_signal_connect (self->data_page, "job-started", G_CALLBACK (job_started_cb), self);
   g_signal_connect (self->impulse_page, "block-activated", G_CALLBACK (block_activated_cb), self);
   em_window_pages_update (self);
 }

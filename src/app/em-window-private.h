@@ -17,7 +17,7 @@ struct _EmWindow
   GtkStack            *stack;
   GtkListBox          *sidebar;
   GtkStack            *pages;
-  EmSamplesPage       *samples_page;
+  EmDataPage          *data_page;
   EmImpulsePage       *impulse_page;
   EmJobsIndicator     *jobs_indicator;
 

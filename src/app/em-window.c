@@ -233,7 +233,7 @@ new_project_action (GtkWidget *widget, const char *action_name, GVariant *parame
 static void
 find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  em_samples_page_focus_search (EM_WINDOW (widget)->samples_page);
+  em_data_page_focus_search (EM_WINDOW (widget)->data_page);
 }
 
 /* ---- GObject -------------------------------------------------------------- */
@@ -310,7 +310,7 @@ em_window_class_init (EmWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The template names these; GtkBuilder needs the types registered. */
-  g_type_ensure (EM_TYPE_SAMPLES_PAGE);
+  g_type_ensure (EM_TYPE_DATA_PAGE);
   g_type_ensure (EM_TYPE_IMPULSE_PAGE);
   g_type_ensure (EM_TYPE_JOBS_INDICATOR);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -318,7 +318,7 @@ em_window_class_init (EmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, EmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, EmWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, EmWindow, samples_page);
+  gtk_widget_class_bind_template_child (widget_class, EmWindow, data_page);
   gtk_widget_class_bind_template_child (widget_class, EmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, EmWindow, pages);
   gtk_widget_class_bind_template_child (widget_class, EmWindow, impulse_page);
@@ -465,11 +465,11 @@ em_window_add_toast (EmWindow *self, AdwToast *toast)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-EmSamplesPage *
-em_window_get_samples_page (EmWindow *self)
+EmDataPage *
+em_window_get_data_page (EmWindow *self)
 {
   g_return_val_if_fail (EM_IS_WINDOW (self), NULL);
-  return self->samples_page;
+  return self->data_page;
 }
 
 EmImpulsePage *

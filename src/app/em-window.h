@@ -5,7 +5,7 @@
 #include "em-project.h"
 #include "em-job.h"
 #include "em-jobs-indicator.h"
-#include "pages/em-samples-page.h"
+#include "pages/em-data-page.h"
 #include "pages/em-impulse-page.h"
 
 G_BEGIN_DECLS
@@ -45,7 +45,7 @@ void           em_window_add_toast        (EmWindow  *self,
                                            AdwToast  *toast);
 
 /* (transfer none) */
-EmSamplesPage *em_window_get_samples_page (EmWindow  *self);
+EmDataPage    *em_window_get_data_page    (EmWindow  *self);
 /* (transfer none) */
 EmImpulsePage *em_window_get_impulse_page (EmWindow  *self);
 

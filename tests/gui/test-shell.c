@@ -13,6 +13,11 @@
 #include "em-impulse-page.h"
 #include "em-block-params.h"
 #include "em-placeholder-page.h"
+#include "em-block-page.h"
+#include "em-deploy-page.h"
+#include "em-dashboard-page.h"
+#include "em-retrain-page.h"
+#include "em-devices-page.h"
 #include "em-demo.h"
 #include "em-error.h"
 #include "em-features.h"
@@ -80,7 +85,7 @@ test_pages (void)
 {
   EmWindow *window;
   g_auto(GStrv) pages = NULL;
-  const char *placeholders[] = { "dashboard", "devices", "retrain", "live", "deployment", "versions" };
+  const char *placeholders[] = { "live", "versions" };
 
   if (!have_display)
     {
@@ -106,6 +111,10 @@ test_pages (void)
       g_assert_nonnull (strstr (em_placeholder_page_get_description (EM_PLACEHOLDER_PAGE (page)),
                                 " here"));
     }
+  g_assert_true (EM_IS_DEPLOY_PAGE (em_window_get_page (window, "deployment")));
+  g_assert_true (EM_IS_DASHBOARD_PAGE (em_window_get_page (window, "dashboard")));
+  g_assert_true (EM_IS_RETRAIN_PAGE (em_window_get_page (window, "retrain")));
+  g_assert_true (EM_IS_DEVICES_PAGE (em_window_get_page (window, "devices")));
   for (guint i = 0; pages[i] != NULL; i++)
     visit (window, pages[i], "shell");
 
@@ -234,6 +243,7 @@ test_impulse (void)
   g_assert_true (strv_has (pages, "block:classification"));
   g_assert_false (strv_has (pages, "block:mfcc-2"));
   g_assert_cmpuint (g_strv_length (pages), ==, 11);
+  g_assert_true (EM_IS_BLOCK_PAGE (em_window_get_page (window, "block:mfcc")));
 
   /* Blocks that cannot read audio, and a second input, are refused. */
   g_assert_null (em_impulse_page_add_block (page, "image", 0, 0, &error));

@@ -9,7 +9,7 @@
 
 #include "em-application.h"
 #include "em-window.h"
-#include "em-samples-page.h"
+#include "em-data-page.h"
 #include "em-sample-list-model.h"
 
 #define WAIT_MS 5000
@@ -350,7 +350,7 @@ test_window_project (Fixture *fx, gconstpointer data)
 {
   g_autoptr(GFile) file = NULL;
   EmWindow *window;
-  EmSamplesPage *page;
+  EmDataPage *page;
   GtkWidget *entry;
   GtkStack *stack;
   RowsWanted wanted;
@@ -379,28 +379,27 @@ test_window_project (Fixture *fx, gconstpointer data)
   g_assert_nonnull (find_shown_label (GTK_WIDGET (window), "1000 ms"));
   g_assert_nonnull (find_shown_label (GTK_WIDGET (window), "32 × 24"));
   g_assert_nonnull (find_shown_label (GTK_WIDGET (window), "Testing"));
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (window), "Audio"));
 
-  page = em_window_get_samples_page (window);
-  g_assert_cmpstr (em_samples_page_get_summary (page), ==, "6 samples · 4 training · 2 testing");
-  g_assert_cmpstr (em_samples_page_get_label_summary (page), ==, "cat 1 · no 2 · yes 3");
+  page = em_window_get_data_page (window);
+  g_assert_cmpstr (em_data_page_get_summary (page), ==, "6 samples · 4 training · 2 testing");
+  g_assert_cmpstr (em_data_page_get_label_summary (page), ==, "cat 1 · no 2 · yes 3");
 
   spin (200);
   save_png (GTK_WIDGET (window), "window-project.png");
 
   /* Search filters by name or label; the entry debounces, so wait. */
-  entry = find_widget (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
-  g_assert_nonnull (entry);
-  /* Ctrl+F's action puts the cursor in the search entry. */
+  /* Ctrl+F's action puts the cursor in the page's search entry. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
   g_assert_nonnull (gtk_window_get_focus (GTK_WINDOW (window)));
-  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), entry));
+  entry = gtk_widget_get_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_is_ancestor (entry, GTK_WIDGET (page)));
   gtk_editable_set_text (GTK_EDITABLE (entry), "yes");
   wanted.expected = 3;
   g_assert_true (wait_for (rows_shown, &wanted, WAIT_MS));
   g_assert_true (wait_for (only_yes_shown, window, WAIT_MS));
   /* The summary is about the project, not the search. */
-  g_assert_cmpstr (em_samples_page_get_summary (page), ==, "6 samples · 4 training · 2 testing");
+  g_assert_cmpstr (em_data_page_get_summary (page), ==, "6 samples · 4 training · 2 testing");
   spin (100);
   save_png (GTK_WIDGET (window), "window-search.png");
 

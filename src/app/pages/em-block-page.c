@@ -29,7 +29,8 @@ struct _EmBlockPage
   char            *block_id;
   EmImpulse       *impulse;       /* as last loaded or saved */
 
-  GtkLabel        *title_label;
+  GtkWidget       *scroller;
+  GtkWidget       *cancel_button;
   EmBlockParamsPanel *params_panel;
   GtkSpinner      *preview_spinner;
   GtkDropDown     *sample_dropdown;
@@ -89,6 +90,7 @@ update_actions (EmBlockPage *self)
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->progress_bar)),
                           running || gtk_label_get_text (self->generate_status)[0] != '\0');
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+  gtk_widget_set_visible (self->cancel_button, running);
 }
 
 static void
@@ -398,8 +400,12 @@ load_explorer (EmBlockPage *self)
     }
   em_scatter_plot_set_class_names (self->scatter_plot, (const char * const *) class_names);
   em_scatter_plot_set_points (self->scatter_plot, sp, points->len);
-  x_label = g_strdup_printf ("%s 1", method != NULL ? method : "");
-  y_label = g_strdup_printf ("%s 2", method != NULL ? method : "");
+  {
+    g_autofree char *m = g_ascii_strup (method != NULL ? method : "", -1);
+
+    x_label = g_strdup_printf ("%s 1", m);
+    y_label = g_strdup_printf ("%s 2", m);
+  }
   em_scatter_plot_set_x_label (self->scatter_plot, g_strstrip (x_label));
   em_scatter_plot_set_y_label (self->scatter_plot, g_strstrip (y_label));
   gtk_stack_set_visible_child_name (self->explorer_stack, "plot");
@@ -517,7 +523,6 @@ em_block_page_reload (EmBlockPage *self)
   self->impulse = em_impulse_load (self->project, &error);
   ib = current_block (self);
   block = ib != NULL ? em_block_registry_lookup (self->registry, ib->plugin) : NULL;
-  gtk_label_set_text (self->title_label, block != NULL ? em_block_get_name (block) : self->block_id);
   if (ib == NULL || block == NULL)
     {
       const char *why = error != NULL ? error->message : ib == NULL ? _("This block is not in the impulse")
@@ -528,8 +533,7 @@ em_block_page_reload (EmBlockPage *self)
     }
   else
     {
-      g_autofree char *title = g_strdup_printf (_("Parameters of %s"), ib->id);
-      em_block_params_panel_set_block (self->params_panel, title, em_block_get_description (block),
+      em_block_params_panel_set_block (self->params_panel, em_block_get_name (block), em_block_get_description (block),
                                        em_block_get_schema (block), ib->params);
       load_samples (self);
       schedule_preview (self);
@@ -610,7 +614,8 @@ em_block_page_class_init (EmBlockPageClass *klass)
   g_type_ensure (EM_TYPE_BAR_CHART);
   g_type_ensure (EM_TYPE_SCATTER_PLOT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/emberstudio/Ember/ui/em-block-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, EmBlockPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, EmBlockPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, EmBlockPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, EmBlockPage, params_panel);
   gtk_widget_class_bind_template_child (widget_class, EmBlockPage, preview_spinner);
   gtk_widget_class_bind_template_child (widget_class, EmBlockPage, sample_dropdown);

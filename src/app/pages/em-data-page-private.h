@@ -23,6 +23,7 @@ struct _EmDataPage
   GtkStringList     *label_list;
   GtkDropDown       *category_dropdown;
   GtkSearchEntry    *search_entry;
+  GtkPopover        *record_popover;  /* holds an EmRecordPanel for the project */
   GtkRevealer       *import_revealer;
   GtkLabel          *import_label;
   GtkProgressBar    *import_progress;
@@ -41,6 +42,8 @@ struct _EmDataPage
   GtkMultiSelection *selection;
   GPtrArray         *labels;      /* the label dropdown's entries after "All labels" */
   gboolean           updating_labels;
+  char              *filter_key;
+  char              *label_summary; /* "no 2 · yes 3" */  /* the filter last given to the model */
   GList             *chips;       /* label-count buttons in label_flow */
 
   EmDataUndo        *undo;        /* the edit the visible toast can undo */
@@ -54,6 +57,7 @@ void em_data_page_toast              (EmDataPage *self, const char *title);
 void em_data_page_clear_undo         (EmDataPage *self);
 void em_data_page_relabel_apply_cb   (EmDataPage *self);
 void em_data_page_import_cancel_cb   (EmDataPage *self);
+void em_data_page_emit_job_started (EmDataPage *self, EmJob *job);
 gboolean em_data_page_drop_cb        (GtkDropTarget *target, const GValue *value, double x,
                                       double y, EmDataPage *self);
 

@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "em-data-page-private.h"
+#include "em-record-panel.h"
 
 G_DEFINE_FINAL_TYPE (EmDataPage, em_data_page, GTK_TYPE_WIDGET)
 
@@ -169,8 +170,8 @@ add_chip (EmDataPage *self, const EmLabelStats *s)
   button = gtk_button_new ();
   gtk_button_set_child (GTK_BUTTON (button), label);
   gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_widget_add_css_class (button, "pill");
-  gtk_widget_add_css_class (button, "small");
+  /* Natural width inside the flow box's cell: a tag, not a slab. */
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
   gtk_widget_add_css_class (label, "numeric");
   g_object_set_data_full (G_OBJECT (button), "em-label", g_strdup (s->label != NULL ? s->label : ""),
                           g_free);
@@ -226,9 +227,11 @@ update_summary (EmDataPage *self)
   g_autofree char *n_text = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *split = NULL;
+  g_autoptr(GString) labels = g_string_new (NULL);
   guint n_train = 0, n_test = 0, total;
 
   clear_chips (self);
+  g_clear_pointer (&self->label_summary, g_free);
   if (self->project == NULL)
     {
       gtk_label_set_text (self->summary_label, "");
@@ -252,7 +255,11 @@ update_summary (EmDataPage *self)
       n_train += s->count[EM_CATEGORY_TRAINING];
       n_test += s->count[EM_CATEGORY_TESTING];
       add_chip (self, s);
+      g_string_append_printf (labels, "%s%s %u", labels->len > 0 ? " · " : "",
+                              s->label != NULL && *s->label != '\0' ? s->label : _("unlabeled"),
+                              s->count[EM_CATEGORY_TRAINING] + s->count[EM_CATEGORY_TESTING]);
     }
+  self->label_summary = g_string_free (g_steal_pointer (&labels), FALSE);
   total = n_train + n_test;
   n_text = g_strdup_printf (ngettext ("%u sample", "%u samples", total), total);
   /* Translators: "200 samples · 160 training · 40 testing" */
@@ -269,10 +276,25 @@ update_summary (EmDataPage *self)
   update_label_dropdown (self, stats);
 }
 
+static void
+refresh_viewer (EmDataPage *self)
+{
+  gint64 id = em_sample_viewer_get_sample_id (self->viewer);
+  g_autoptr(GPtrArray) still = NULL;
+
+  /* The shown sample may have been relabelled, moved or deleted; a clip
+   * that is playing is left alone until it ends. */
+  if (id == 0 || self->project == NULL || em_sample_viewer_get_playing (self->viewer))
+    return;
+  still = em_project_get_samples (self->project, &id, 1, NULL);
+  em_sample_viewer_set_sample_id (self->viewer, still != NULL && still->len == 1 ? id : 0);
+}
+
 static gboolean
 update_summary_idle (gpointer data)
 {
   update_summary (data);
+  refresh_viewer (data);
   return G_SOURCE_REMOVE;
 }
 
@@ -326,6 +348,7 @@ update_empty_state (EmDataPage *self)
 static void
 apply_filter (EmDataPage *self)
 {
+  g_autofree char *key = NULL;
   guint label_pos = gtk_drop_down_get_selected (self->label_dropdown);
   guint category_pos = gtk_drop_down_get_selected (self->category_dropdown);
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
@@ -339,6 +362,14 @@ apply_filter (EmDataPage *self)
   if (category_pos == 1 || category_pos == 2)
     filter.category = category_pos == 1 ? EM_CATEGORY_TRAINING : EM_CATEGORY_TESTING;
   filter.search = text != NULL && *text != '\0' ? text : NULL;
+  /* The search entry reports its text again a moment after it was set;
+   * re-reading the same ids would only drop the selection. */
+  key = g_strdup_printf ("%s\x1f%d\x1f%s", filter.label != NULL ? filter.label : "\x1e",
+                         filter.category, filter.search != NULL ? filter.search : "");
+  if (g_strcmp0 (key, self->filter_key) == 0)
+    return;
+  g_free (self->filter_key);
+  self->filter_key = g_steal_pointer (&key);
   /* The model copies the filter and re-reads the matching ids in SQL; the
    * view updates from items-changed. */
   em_sample_list_model_set_filter (self->model, &filter);
@@ -373,6 +404,18 @@ show_position (EmDataPage *self, guint position)
   if (EM_IS_SAMPLE (item) && em_sample_get_id (EM_SAMPLE (item)) !=
                              em_sample_viewer_get_sample_id (self->viewer))
     em_sample_viewer_set_sample_id (self->viewer, em_sample_get_id (EM_SAMPLE (item)));
+}
+
+static void
+selection_changed_cb (EmDataPage *self, guint position, guint n_items, GtkSelectionModel *model);
+
+static void
+selection_items_changed_cb (EmDataPage *self, guint position, guint removed, guint added,
+                            GtkSelectionModel *model)
+{
+  /* A reload replaces the rows, and GtkMultiSelection drops their selection
+   * without emitting selection-changed: bring the bar up to date. */
+  selection_changed_cb (self, position, added, model);
 }
 
 static void
@@ -420,6 +463,8 @@ em_data_page_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->project);
   g_clear_pointer (&self->labels, g_ptr_array_unref);
+  g_clear_pointer (&self->filter_key, g_free);
+  g_clear_pointer (&self->label_summary, g_free);
   G_OBJECT_CLASS (em_data_page_parent_class)->dispose (object);
 }
 
@@ -484,6 +529,7 @@ em_data_page_class_init (EmDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EmDataPage, label_list);
   gtk_widget_class_bind_template_child (widget_class, EmDataPage, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, EmDataPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, EmDataPage, record_popover);
   gtk_widget_class_bind_template_child (widget_class, EmDataPage, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, EmDataPage, import_label);
   gtk_widget_class_bind_template_child (widget_class, EmDataPage, import_progress);
@@ -522,6 +568,11 @@ em_data_page_init (EmDataPage *self)
   self->labels = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   update_label_dropdown (self, NULL);
+  /* One colour for the split: the level bar's low/high/full offsets would
+   * turn it another colour at 75 % and 100 %, which means nothing here. */
+  gtk_level_bar_remove_offset_value (self->split_bar, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (self->split_bar, GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (self->split_bar, GTK_LEVEL_BAR_OFFSET_FULL);
   /* Typing while the list has focus starts a search, as in Files. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
 
@@ -561,8 +612,11 @@ em_data_page_set_project (EmDataPage *self, EmProject *project)
   gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->filter_key, g_free);
   g_set_object (&self->project, project);
   em_sample_viewer_set_project (self->viewer, project);
+  /* The Record panel belongs to one project; it lists devices only while shown. */
+  gtk_popover_set_child (self->record_popover, project != NULL ? em_record_panel_new (project) : NULL);
 
   /* Reset before the new model exists, so these changes filter nothing. */
   self->updating_labels = TRUE;
@@ -581,6 +635,8 @@ em_data_page_set_project (EmDataPage *self, EmProject *project)
       self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
       g_signal_connect_object (self->selection, "selection-changed",
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->selection, "items-changed",
+                               G_CALLBACK (selection_items_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
     }
   gtk_revealer_set_reveal_child (self->selection_revealer, FALSE);
@@ -647,14 +703,18 @@ em_data_page_get_summary (EmDataPage *self)
 }
 
 const char *
+em_data_page_get_label_summary (EmDataPage *self)
+{
+  g_return_val_if_fail (EM_IS_DATA_PAGE (self), NULL);
+  return self->label_summary != NULL ? self->label_summary : "";
+}
+
+const char *
 em_data_page_get_split_text (EmDataPage *self)
 {
   g_return_val_if_fail (EM_IS_DATA_PAGE (self), NULL);
   return gtk_label_get_text (self->split_label);
 }
-
-void
-em_data_page_emit_job_started (EmDataPage *self, EmJob *job);
 
 void
 em_data_page_emit_job_started (EmDataPage *self, EmJob *job)

@@ -75,5 +75,8 @@ EmJob          *em_data_page_import_drop       (EmDataPage   *self,
  * e.g. "200 samples · 160 training · 40 testing" and "80 % / 20 %". */
 const char     *em_data_page_get_summary       (EmDataPage  *self);
 const char     *em_data_page_get_split_text    (EmDataPage  *self);
+/* Per-label totals as one line, e.g. "no 2 · yes 3" (what the label chips
+ * show, without the split). */
+const char     *em_data_page_get_label_summary (EmDataPage  *self);
 
 G_END_DECLS

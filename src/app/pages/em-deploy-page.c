@@ -18,10 +18,12 @@ struct _EmDeployPage
   EmProject       *project;
   EmBlockRegistry *registry;
   char            *output_dir;
+  char            *building_dir;   /* the folder the running build writes */
   char            *built_dir;      /* the folder the last successful build wrote */
   char            *last_error;
   EmJob           *job;
   GtkFileChooserNative *chooser;
+  AdwToast        *toast;          /* (weak) the error shown, if still up */
 
   AdwToastOverlay *toast_overlay;
   AdwComboRow     *target_row;
@@ -56,11 +58,21 @@ show_error (EmDeployPage *self, const char *message)
   g_autofree char *line = g_strndup (message, strcspn (message, "\n"));
   /* AdwToast 1.2 always parses markup. */
   g_autofree char *escaped = g_markup_escape_text (line, -1);
-  AdwToast *toast = adw_toast_new (escaped);
+  AdwToast *toast;
 
   g_free (self->last_error);
   self->last_error = g_strdup (line);
+  /* The newest failure replaces the one still shown. Retitling, not
+   * dismissing: libadwaita 1.2 crashes when a toast is dismissed while
+   * another is added. */
+  if (self->toast != NULL)
+    {
+      adw_toast_set_title (self->toast, escaped);
+      return;
+    }
+  toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 8);
+  g_set_weak_pointer (&self->toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -74,6 +86,15 @@ target_count (void)
   for (const EmCodegenTarget *t = em_codegen_targets (); t->id != NULL; t++)
     n++;
   return n;
+}
+
+static void
+on_target_selected (EmDeployPage *self)
+{
+  guint i = adw_combo_row_get_selected (self->target_row);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->target_row),
+                               i < target_count () ? em_codegen_targets ()[i].description : "");
 }
 
 const char *
@@ -218,17 +239,29 @@ on_build_finished (EmDeployPage *self)
   else if (error != NULL)
     {
       gtk_label_set_text (self->status_label, "");
-      show_error (self, error->message);
+      /* codegen's own wording names the CLI's --force. */
+      if (g_error_matches (error, EM_CODEGEN_ERROR, EM_CODEGEN_ERROR_EXISTS))
+        {
+          g_autofree char *text = g_strdup_printf (_("%s is not empty: choose an empty or new folder"),
+                                                   self->building_dir);
+          show_error (self, text);
+        }
+      else
+        show_error (self, error->message);
     }
   else if (s != NULL)
     {
       g_autofree char *text = NULL;
 
+      /* An earlier failure no longer applies. */
+      if (self->toast != NULL)
+        adw_toast_dismiss (self->toast);
+      g_clear_pointer (&self->last_error, g_free);
       g_free (self->built_dir);
-      self->built_dir = g_strdup (em_job_get_title (self->job) != NULL ? self->output_dir : NULL);
-      text = g_strdup_printf (_("Wrote %u files (%" G_GUINT64_FORMAT " lines) to %s · arena %u bytes · "
+      self->built_dir = g_strdup (self->building_dir);
+      text = g_strdup_printf (_("Wrote %u files (%" G_GUINT64_FORMAT " lines) to %s\nArena %u bytes · "
                                 "weights %" G_GUINT64_FORMAT " bytes"),
-                              s->n_files, s->source_lines, self->output_dir, s->arena_bytes, s->weight_bytes);
+                              s->n_files, s->source_lines, self->built_dir, s->arena_bytes, s->weight_bytes);
       gtk_label_set_text (self->status_label, text);
     }
   update_actions (self);
@@ -253,6 +286,8 @@ em_deploy_page_build (EmDeployPage *self)
   b->registry = g_object_ref (self->registry);
   b->target = g_strdup (em_deploy_page_get_target (self));
   b->dir = g_strdup (self->output_dir);
+  g_free (self->building_dir);
+  self->building_dir = g_strdup (self->output_dir);
   b->int8 = em_deploy_page_get_int8 (self);
   self->job = em_job_new (_("Building the deployment"));
   g_signal_connect_swapped (self->job, "finished", G_CALLBACK (on_build_finished), self);
@@ -322,6 +357,7 @@ em_deploy_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->job, self);
       g_clear_object (&self->job);
     }
+  g_clear_weak_pointer (&self->toast);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
@@ -341,6 +377,7 @@ em_deploy_page_finalize (GObject *object)
 
   g_free (self->output_dir);
   g_free (self->built_dir);
+  g_free (self->building_dir);
   g_free (self->last_error);
   G_OBJECT_CLASS (em_deploy_page_parent_class)->finalize (object);
 }
@@ -376,11 +413,10 @@ em_deploy_page_init (EmDeployPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   for (const EmCodegenTarget *t = em_codegen_targets (); t->id != NULL; t++)
-    {
-      g_autofree char *text = g_strdup_printf ("%s — %s", t->id, t->description);
-      gtk_string_list_append (targets, text);
-    }
+    gtk_string_list_append (targets, t->id);
   adw_combo_row_set_model (self->target_row, G_LIST_MODEL (targets));
+  g_signal_connect_swapped (self->target_row, "notify::selected", G_CALLBACK (on_target_selected), self);
+  on_target_selected (self);
 }
 
 GtkWidget *
