@@ -3,6 +3,7 @@
 #include <string.h>
 #include "em-nn-net.h"
 #include "em-nn-optim-private.h"
+#include "em-nn-sliced-private.h"
 #include "em-nn-train.h"
 
 /* How often (in batches) a long epoch looks at the GCancellable. */
@@ -312,7 +313,7 @@ batch_loss (const EmNnTrainOptions *o, const EmNnDataset *data, const int *rows,
 typedef struct {
   EmNnModel               *model;
   const EmNnTrainOptions  *o;
-  EmNnNet                 *net;
+  EmNnSliced              *net;
   EmNnOptim               *optim;
   GArray                  *params;
   int                      in_size, out_size, max_batch;
@@ -339,17 +340,17 @@ trainer_init (Trainer *t, EmNnModel *model, const EmNnTrainOptions *o, int max_r
   t->in_size = em_nn_dims_size (model->input);
   t->out_size = em_nn_dims_size (em_nn_model_output (model));
   t->max_batch = MAX (1, MIN (o->batch_size, max_rows));
-  t->net = em_nn_net_new (model, t->max_batch, error);
+  t->dropout = seeded_rand (o->seed, 2);
+  t->net = em_nn_sliced_new (model, t->max_batch, o->seed, t->dropout, error);
   if (t->net == NULL)
     return FALSE;
-  t->params = em_nn_net_params (t->net);
+  t->params = em_nn_sliced_params (t->net);
   t->optim = em_nn_optim_new (t->params, o->optimizer, o->momentum, o->weight_decay);
   t->bx = g_new (float, (gsize) t->max_batch * t->in_size);
   t->bd = g_new (float, (gsize) t->max_batch * t->out_size);
   t->scratch = g_new (float, t->in_size);
   t->brows = g_new (int, t->max_batch);
   t->shuffle = seeded_rand (o->seed, 1);
-  t->dropout = seeded_rand (o->seed, 2);
   t->augment = seeded_rand (o->seed, 3);
   return TRUE;
 }
@@ -358,7 +359,7 @@ static void
 trainer_clear (Trainer *t)
 {
   g_clear_pointer (&t->optim, em_nn_optim_free);
-  g_clear_pointer (&t->net, em_nn_net_free);
+  g_clear_pointer (&t->net, em_nn_sliced_free);
   g_clear_pointer (&t->bx, g_free);
   g_clear_pointer (&t->bd, g_free);
   g_clear_pointer (&t->scratch, g_free);
@@ -394,12 +395,12 @@ train_step (Trainer *t, const EmNnDataset *data, const int *rows, int n, double 
       if (aug)
         em_nn_augment_apply (&o->augment, t->model->input, dst, t->scratch, t->augment);
     }
-  const float *out = em_nn_net_forward (t->net, t->bx, n, TRUE, t->dropout);
+  const float *out = em_nn_sliced_forward (t->net, t->bx, n, TRUE);
   double loss = batch_loss (o, data, rows, n, out, t->out_size,
                             is_classification (o) ? o->class_weights : NULL, t->bd, acc);
   if (!isfinite (loss))
     return loss;
-  em_nn_net_backward (t->net, t->bd, n, is_classification (o));
+  em_nn_sliced_backward (t->net, t->bd, n, is_classification (o));
   em_nn_optim_step (t->optim, t->params, lr);
   return loss;
 }
@@ -416,7 +417,7 @@ evaluate (Trainer *t, const EmNnDataset *data, const int *rows, int n, double *l
       for (int i = 0; i < nb; i++)
         memcpy (t->bx + (gsize) i * t->in_size, data->x + (gsize) rows[s + i] * t->in_size,
                 t->in_size * sizeof (float));
-      const float *out = em_nn_net_forward (t->net, t->bx, nb, FALSE, t->dropout);
+      const float *out = em_nn_sliced_forward (t->net, t->bx, nb, FALSE);
       batch_loss (t->o, data, rows + s, nb, out, t->out_size, NULL, NULL, &acc);
     }
   *loss = acc.sum_weight > 0 ? acc.sum_loss / acc.sum_weight : NAN;
