@@ -23,7 +23,7 @@ demo_create (int argc, char **argv)
   gint64 n;
   int code = 0;
   GOptionEntry entries[] = {
-    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_name, "keywords (default), motion or images", "KIND" },
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_name, "keywords (default), motion, images or objects", "KIND" },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Multiply the number of samples (default 1.0)", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed (default 42)", "N" },
     { NULL }
@@ -35,7 +35,7 @@ demo_create (int argc, char **argv)
   if (argc != 2)
     return em_cli_usage ("demo create needs exactly one PATH");
   if (kind_name != NULL && !em_demo_kind_from_string (kind_name, &kind))
-    return em_cli_usage ("--kind must be keywords, motion or images, not '%s'", kind_name);
+    return em_cli_usage ("--kind must be keywords, motion, images or objects, not '%s'", kind_name);
   if (!(scale > 0 && scale <= 100))
     return em_cli_usage ("--scale must be above 0 and at most 100");
   progress = em_cli_progress_new ("Creating demo", "%");
@@ -54,7 +54,7 @@ int
 em_cli_demo_main (int argc, char **argv)
 {
   static const EmCliCommand commands[] = {
-    { "create", "create a keyword, motion or image demo project", demo_create },
+    { "create", "create a keyword, motion, image or object-detection demo project", demo_create },
     { NULL, NULL, NULL },
   };
   return em_cli_dispatch ("demo", commands, argc, argv);

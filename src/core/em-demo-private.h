@@ -48,6 +48,7 @@ gboolean em_demo_find_tool (const char *name, char **path_out, GError **error);
 void em_demo_delete_project_files (const char *path);
 gboolean em_demo_create_keywords (Demo *d, double scale, GRand *rand, const char *espeak, const char *sox, GError **error);
 gboolean em_demo_create_images (Demo *d, double scale, GRand *rand, GError **error);
+gboolean em_demo_create_objects (Demo *d, double scale, GRand *rand, GError **error);
 gboolean em_demo_fashion_present (GError **error);
 
 G_END_DECLS

@@ -13,7 +13,7 @@
 #include "em-image.h"
 #include "em-wav.h"
 
-static const char *const kind_names[] = { "keywords", "motion", "images" };
+static const char *const kind_names[] = { "keywords", "motion", "images", "objects" };
 
 gboolean
 em_demo_kind_from_string (const char *str, EmDemoKind *out)
@@ -182,7 +182,7 @@ em_demo_create (const char *path, EmDemoKind kind, double scale, guint32 seed,
                 GError **error)
 {
   static const char *const project_names[] = {
-    "Keyword spotting demo", "Motion demo", "Fashion-MNIST demo",
+    "Keyword spotting demo", "Motion demo", "Fashion-MNIST demo", "Object detection demo",
   };
   Demo d = { NULL, progress, user_data, cancellable, 0 };
   g_autoptr(GRand) rand = NULL;
@@ -232,6 +232,9 @@ em_demo_create (const char *path, EmDemoKind kind, double scale, guint32 seed,
           break;
         case EM_DEMO_IMAGES:
           ok = em_demo_create_images (&d, scale, rand, error);
+          break;
+        case EM_DEMO_OBJECTS:
+          ok = em_demo_create_objects (&d, scale, rand, error);
           break;
         default:
           g_assert_not_reached ();

@@ -9,13 +9,14 @@ typedef enum {
   EM_DEMO_KEYWORDS, /* yes / no / noise / unknown, 1 s 16 kHz, espeak-ng + sox */
   EM_DEMO_MOTION,   /* idle / wave / updown / snake accelerometer, 3 axes 62.5 Hz */
   EM_DEMO_IMAGES,   /* Fashion-MNIST subset (needs dataset-fashion-mnist) */
+  EM_DEMO_OBJECTS,  /* circles / squares / triangles with bounding boxes, 96×96, drawn */
 } EmDemoKind;
 
 typedef void (*EmProgressFunc) (double fraction, const char *what, gpointer user_data);
 
 /* Create a demo project at @path (must not exist). @scale (0 < scale <= 100)
  * multiplies the number of samples (1.0 = the default size: 4 × 50 keyword
- * clips, 4 × 25 motion recordings, 10 × (30 + 8) images). Deterministic for
+ * clips, 4 × 25 motion recordings, 10 × (30 + 8) images, 1000 object images). Deterministic for
  * a @seed on a given machine (same espeak-ng/sox/libm). A missing tool
  * (espeak-ng, sox) or data set gives EM_ERROR_NOT_FOUND naming the Debian
  * package, before any file is made. Blocks; @progress is called on the
