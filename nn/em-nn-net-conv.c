@@ -232,7 +232,7 @@ em_nn_net_conv_forward (EmNnNet *net, EmNnNetLayer *L, const float *x, int n)
     }
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, F, K, 1.0f, a, K, l->weights, K,
                0.0f, y, F);
-  if (l->bias != NULL || l->activation != EM_NN_ACT_NONE)
+  if (!L->tail_in_pool && (l->bias != NULL || l->activation != EM_NN_ACT_NONE))
     {
       RowJob j = { y, l->bias, NULL, F, L->out_size, l->activation };
       em_nn_net_parallel (net, n, (gsize) n * L->out_size, bias_act_slice, &j);
@@ -249,7 +249,7 @@ em_nn_net_conv_backward_params (EmNnNet *net, EmNnNetLayer *L, const float *x, f
   conv_shape (l, &F, &K);
   rows = (int) ((gsize) n * L->out_size / F);
   /* From here on dy is the gradient before the activation. */
-  if (l->activation != EM_NN_ACT_NONE)
+  if (l->activation != EM_NN_ACT_NONE && !L->tail_in_pool)
     {
       RowJob j = { L->out, NULL, dy, F, L->out_size, l->activation };
       em_nn_net_parallel (net, n, (gsize) n * L->out_size, act_backward_slice, &j);

@@ -101,11 +101,25 @@ typedef struct {
   gboolean      accumulate;
 } PoolJob;
 
+/* The fused conv's bias and activation on one pooled cell (see
+ * EmNnNetLayer.fused). */
+static inline void
+conv_tail (const EmNnLayer *conv, float *restrict out, int c)
+{
+  if (conv->bias != NULL)
+    for (int ch = 0; ch < c; ch++)
+      out[ch] += conv->bias[ch];
+  if (conv->activation == EM_NN_ACT_RELU)
+    for (int ch = 0; ch < c; ch++)
+      out[ch] = out[ch] > 0.0f ? out[ch] : 0.0f;
+}
+
 static void
 maxpool_forward_slice (gpointer data, int b0, int b1)
 {
   PoolJob *j = data;
   EmNnNetLayer *L = j->L;
+  const EmNnLayer *conv = L->fused.conv;
   const float *x = j->x;
   EmNnGeom g;
   int c;
@@ -146,6 +160,8 @@ maxpool_forward_slice (gpointer data, int b0, int b1)
                       arg[ch] = (arg[ch] & ~m) | ((base + ch) & m);
                     }
                 }
+            if (conv != NULL)
+              conv_tail (conv, out, c);
           }
     }
 }
@@ -169,6 +185,7 @@ maxpool_backward_tiled (gpointer data, int b0, int b1)
   const float *dy = j->x;
   float *dx = j->dx;
   const gboolean accumulate = j->accumulate;
+  const gboolean relu_mask = L->fused.conv != NULL && L->fused.conv->activation == EM_NN_ACT_RELU;
   EmNnGeom geom, *g = &geom;
   int c, y_end, x_end;
 
@@ -196,9 +213,17 @@ maxpool_backward_tiled (gpointer data, int b0, int b1)
           {
             Window w;
             gsize o = ((gsize) oy * g->out_w + ox) * c;
-            const float *restrict d = db + o;
+            float *restrict d = (float *) db + o;
             const gint32 *restrict arg = ab + o;
             window_at (g, oy, ox, &w);
+            /* the fused conv's ReLU derivative, taken at the pooled output
+             * (dy is ours to overwrite) */
+            if (relu_mask)
+              {
+                const float *restrict y = L->out + (gsize) b * L->out_size + o;
+                for (int ch = 0; ch < c; ch++)
+                  d[ch] = y[ch] > 0.0f ? d[ch] : 0.0f;
+              }
             for (int ky = w.ky0; ky < w.ky1; ky++)
               for (int kx = w.kx0; kx < w.kx1; kx++)
                 {

@@ -41,6 +41,17 @@ typedef struct {
   float     *mean, *inv_std;        /* batchnorm: [c], of the last forward */
   gboolean   bn_training;           /* batchnorm: last forward used batch statistics */
   gboolean   dropped;               /* dropout: last forward dropped */
+
+  /* A conv (bias, ReLU or no activation) read only by a tiling max pool
+   * leaves its bias and activation to the pool: max and arg-max of the raw
+   * sums are those of the activated values (per-channel bias and ReLU are
+   * monotonic), so the pool adds the bias and activates only its quarter
+   * of the values, and masks the gradient it routes back. That saves two
+   * full passes over the conv's output per step, with identical results. */
+  struct _EmNnNetLayerFused {
+    const EmNnLayer *conv;          /* pool: the conv whose tail it does */
+  } fused;
+  gboolean   tail_in_pool;          /* conv: its out holds raw sums */
 } EmNnNetLayer;
 
 struct _EmNnNet {

@@ -231,6 +231,30 @@ add_param (EmNnNet *net, float *value, float *grad, gsize n, gboolean decay, con
   g_array_append_val (net->params, p);
 }
 
+/* Hand each conv's bias and activation to the tiling max pool that is its
+ * only reader (see EmNnNetLayer.fused). */
+static void
+fuse_conv_pool (EmNnNet *net)
+{
+  for (guint i = 0; i < net->n_layers; i++)
+    {
+      EmNnNetLayer *P = &net->layers[i], *C;
+      const EmNnLayer *p = P->layer;
+      EmNnGeom g;
+
+      if ((p->type != EM_NN_MAXPOOL1D && p->type != EM_NN_MAXPOOL2D) || p->inputs[0] < 0)
+        continue;
+      em_nn_net_geom (p, &g);
+      C = &net->layers[p->inputs[0]];
+      if (g.stride_h != g.kernel_h || g.stride_w != g.kernel_w || C->n_consumers != 1
+          || (C->layer->type != EM_NN_CONV1D && C->layer->type != EM_NN_CONV2D)
+          || (C->layer->activation != EM_NN_ACT_RELU && C->layer->activation != EM_NN_ACT_NONE))
+        continue;
+      P->fused.conv = C->layer;
+      C->tail_in_pool = TRUE;
+    }
+}
+
 EmNnNet *
 em_nn_net_new (EmNnModel *model, int max_batch, GError **error)
 {
@@ -423,6 +447,8 @@ em_nn_net_new (EmNnModel *model, int max_batch, GError **error)
         }
       L->out = L->out_buf;
     }
+  if (g_getenv ("EMBER_NN_NO_FUSION") == NULL)   /* test hook: the unfused reference */
+    fuse_conv_pool (net);
   net->col_size = col;
   if (col > 0)
     net->col = g_new (float, col);

@@ -339,6 +339,57 @@ test_threads (void)
       g_free (runs[run][k]);
 }
 
+/* A conv (ReLU or none, with bias) read only by a tiling max pool hands its
+ * bias and activation to the pool: outputs and every gradient must be
+ * bit-identical to the unfused passes (EMBER_NN_NO_FUSION), including ties
+ * at zero, pools that leave a ragged edge and a conv fed by another pool. */
+static void
+test_conv_pool_fusion (void)
+{
+  const char *json = "{\"input_shape\": [13, 11, 2], \"layers\": ["
+                     " {\"type\": \"conv2d\", \"filters\": 6, \"kernel_size\": 3, \"padding\": \"same\","
+                     "  \"activation\": \"relu\"}, {\"type\": \"maxpool2d\", \"pool_size\": 2},"
+                     " {\"type\": \"conv2d\", \"filters\": 5, \"kernel_size\": 3, \"padding\": \"same\"},"
+                     " {\"type\": \"maxpool2d\", \"pool_size\": 2},"
+                     " {\"type\": \"flatten\"}, {\"type\": \"dense\", \"units\": 4}, {\"type\": \"softmax\"}]}";
+  const int n = 5, in_n = 13 * 11 * 2, out_n = 4;
+  g_autoptr(EmNnModel) model = make_model (json, 21);
+  g_autoptr(GRand) r = g_rand_new_with_seed (22);
+  g_autofree float *x = g_new (float, n * in_n), *d = g_new (float, n * out_n);
+  EmNnNet *nets[2];
+
+  fill_x (x, n * in_n, X_UNIFORM, r);
+  /* whole rows of exact zeros: ReLU ties at 0 inside pool windows */
+  memset (x, 0, sizeof (float) * 2 * 11 * 2);
+  fill_x (d, n * out_n, X_UNIFORM, r);
+  for (int k = 0; k < 2; k++)
+    {
+      g_autoptr(GError) error = NULL;
+      if (k == 1)
+        g_setenv ("EMBER_NN_NO_FUSION", "1", TRUE);
+      nets[k] = em_nn_net_new (model, n, &error);
+      g_unsetenv ("EMBER_NN_NO_FUSION");
+      g_assert_no_error (error);
+    }
+  g_assert_cmpmem (em_nn_net_forward (nets[0], x, n, TRUE, NULL), sizeof (float) * n * out_n,
+                   em_nn_net_forward (nets[1], x, n, TRUE, NULL), sizeof (float) * n * out_n);
+  for (int k = 0; k < 2; k++)
+    {
+      em_nn_net_forward (nets[k], x, n, TRUE, NULL);
+      em_nn_net_backward (nets[k], d, n, FALSE);
+    }
+  for (guint p = 0; p < em_nn_net_params (nets[0])->len; p++)
+    {
+      const EmNnParam *a = &g_array_index (em_nn_net_params (nets[0]), EmNnParam, p);
+      const EmNnParam *b = &g_array_index (em_nn_net_params (nets[1]), EmNnParam, p);
+      g_assert_cmpmem (a->grad, a->n * sizeof (float), b->grad, b->n * sizeof (float));
+    }
+  g_assert_cmpmem (em_nn_net_input_grad (nets[0]), sizeof (float) * n * in_n,
+                   em_nn_net_input_grad (nets[1]), sizeof (float) * n * in_n);
+  for (int k = 0; k < 2; k++)
+    em_nn_net_free (nets[k]);
+}
+
 static void
 test_params (void)
 {
@@ -442,6 +493,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/net/batchnorm-statistics", test_batchnorm_statistics);
   g_test_add_func ("/nn/net/deterministic", test_deterministic);
   g_test_add_func ("/nn/net/threads", test_threads);
+  g_test_add_func ("/nn/net/conv-pool-fusion", test_conv_pool_fusion);
   g_test_add_func ("/nn/net/params", test_params);
   g_test_add_func ("/nn/net/dead-branch", test_dead_branch_and_overwrite);
   g_test_add_func ("/nn/net/errors", test_errors);
