@@ -5,6 +5,7 @@
 #include "em-feature-cache.h"
 #include "em-features.h"
 #include "em-learn.h"
+#include "em-learn-validation.h"
 #include "em-model-store.h"
 #include "em-windower.h"
 
@@ -495,6 +496,7 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
 typedef struct {
   const EmLearnMonitor *monitor;
   GCancellable         *cancellable;
+  GArray               *val_accuracy; /* (element-type double) by epoch, for em_learn_validation_run() */
 } TrainContext;
 
 static int
@@ -502,6 +504,12 @@ on_epoch (const EmLearnProgress *progress, const char *log_line, void *user_data
 {
   TrainContext *ctx = user_data;
 
+  if (progress->epoch >= 1 && progress->epoch <= 100000)
+    {
+      if ((guint) progress->epoch > ctx->val_accuracy->len)
+        g_array_set_size (ctx->val_accuracy, progress->epoch);
+      g_array_index (ctx->val_accuracy, double, progress->epoch - 1) = progress->val_accuracy;
+    }
   if (ctx->monitor != NULL && ctx->monitor->epoch != NULL)
     ctx->monitor->epoch (progress, log_line, ctx->monitor->user_data);
   return g_cancellable_is_cancelled (ctx->cancellable) ? 1 : 0;
@@ -522,7 +530,7 @@ params_to_node (const EmBlockParams *params)
 /* Ember's facts about the training around the plugin's own report. */
 static char *
 build_report (EmImpulseLearnBlock *lb, const EmLearnSet *set, const EmBlockParams *params, JsonObject *overrides,
-              const char *plugin_report, double seconds)
+              const char *plugin_report, double seconds, const char *validation, const char *no_validation)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -569,6 +577,17 @@ build_report (EmImpulseLearnBlock *lb, const EmLearnSet *set, const EmBlockParam
     }
   json_builder_set_member_name (b, "seconds");
   json_builder_add_double_value (b, seconds);
+  /* Ember's own recount on the held-out windows (em-learn-validation.h). */
+  if (validation != NULL)
+    {
+      json_builder_set_member_name (b, "validation");
+      json_builder_add_value (b, json_from_string (validation, NULL));
+    }
+  else if (no_validation != NULL)
+    {
+      json_builder_set_member_name (b, "validation_unavailable");
+      json_builder_add_string_value (b, no_validation);
+    }
   json_builder_set_member_name (b, "model");
   if (model != NULL && JSON_NODE_HOLDS_OBJECT (model))
     json_builder_add_value (b, g_steal_pointer (&model));
@@ -599,13 +618,16 @@ em_learn_train (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registr
   const EmLearningOps *ops;
   EmImpulseLearnBlock *lb;
   EmBlock *block = NULL;
-  TrainContext ctx = { monitor, cancellable };
+  g_autoptr(GArray) val_accuracy = g_array_new (FALSE, TRUE, sizeof (double));
+  g_autofree char *validation = NULL, *no_validation = NULL;
+  TrainContext ctx = { monitor, cancellable, val_accuracy };
   EmLearnCallbacks callbacks = { on_epoch, &ctx };
-  EmLearnData data;
+  EmLearnData data = { 0 };
   void *model = NULL;
   size_t model_len = 0;
   char err[512] = "";
   gint64 start;
+  double seconds;
   int rc;
 
   if ((lb = em_learn_find_block (impulse, registry, block_id, &block, error)) == NULL)
@@ -669,8 +691,16 @@ em_learn_train (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registr
   stored->labels = g_strdupv (set->labels);
   stored->blob = g_bytes_new (model, model_len);
   ops->free_model (model);
-  stored->report = build_report (lb, set, params, overrides, plugin_report,
-                                 (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (set->task == EM_TASK_CLASSIFICATION &&
+      !em_learn_validation_run (ops, stored->blob, set, params,
+                                em_learn_validation_reported_accuracy (val_accuracy, plugin_report), &validation,
+                                &no_validation, error))
+    {
+      g_prefix_error (error, "block %s: validation: ", lb->id);
+      return FALSE;
+    }
+  stored->report = build_report (lb, set, params, overrides, plugin_report, seconds, validation, no_validation);
   stored->created = g_get_real_time ();
   if (!em_model_store_put (project, stored, error))
     return FALSE;

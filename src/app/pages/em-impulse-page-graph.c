@@ -241,17 +241,18 @@ em_impulse_page_rebuild_graph (EmImpulsePage *self)
             g_debug ("Impulse link %s → %s not shown: %s", lb->inputs[k], lb->id, error->message);
         }
     }
-  self->rebuilding = FALSE;
 
   g_signal_connect_swapped (model, "node-added", G_CALLBACK (model_changed_cb), self);
   g_signal_connect (model, "node-removed", G_CALLBACK (node_removed_cb), self);
   g_signal_connect (model, "link-added", G_CALLBACK (link_changed_cb), self);
   g_signal_connect (model, "link-removed", G_CALLBACK (link_changed_cb), self);
   g_signal_connect (model, "node-moved", G_CALLBACK (node_moved_cb), self);
+  /* Still "rebuilding": the new model clears the view's selection, which
+   * must not empty the parameters panel (it may be mid-edit). */
   em_graph_view_set_model (self->graph_view, model);
-
   if (self->shown_id != NULL && em_graph_model_get_node (model, self->shown_id) != NULL)
     em_graph_view_select_node (self->graph_view, self->shown_id, FALSE);
+  self->rebuilding = FALSE;
 }
 
 /* ---- reading the graph back ------------------------------------------------------- */

@@ -232,6 +232,9 @@ em_impulse_page_params_changed (EmBlockParamsPanel *panel, const char *name, EmI
   if (self->impulse == NULL || self->shown_id == NULL)
     return;
   em_impulse_page_flush (self);
+  /* Flushing rebuilds the canvas; the block may be gone with it. */
+  if (self->shown_id == NULL)
+    return;
   next = em_impulse_copy (self->impulse);
 
   if (g_str_equal (self->shown_id, EM_IMPULSE_PAGE_INPUT_ID))

@@ -152,7 +152,7 @@ selection_changed_cb (EmGraphView *view, EmImpulsePage *self)
   g_autoptr(GPtrArray) selected = em_graph_view_get_selected_nodes (view);
   const char *id = selected->len == 1 ? g_ptr_array_index (selected, 0) : NULL;
 
-  if (g_strcmp0 (id, self->shown_id) == 0)
+  if (self->rebuilding || g_strcmp0 (id, self->shown_id) == 0)
     return;
   g_free (self->shown_id);
   self->shown_id = g_strdup (id);

@@ -37,6 +37,9 @@ struct _EmLearnPage
   EmConfusionMatrix   *confusion;
   GtkWidget           *confusion_box;
   GtkLabel            *confusion_title;
+  GtkLabel            *accuracy_label;  /* made in code: the validation accuracy */
+  GtkGrid             *metrics_grid;    /* per-class precision / recall / F1 */
+  GtkLabel            *validation_note; /* why there is no validation matrix */
   AdwActionRow        *params_row;
   AdwActionRow        *macs_row;
   AdwActionRow        *float_row;

@@ -143,19 +143,108 @@ memory_text (JsonObject *m, const char *arena_key, const char *weights_key)
   return g_strdup_printf (_("%s working memory · %s weights"), a, w);
 }
 
-/* A confusion matrix the block reported on its own data (validation when
- * it held some out): {"confusion": [[...]]} in the model report, with the
- * labels the training used. FALSE when the report has none. */
+/* A number of a JSON array as text: "0.93", or a dash for null. */
+static char *
+metric_text (JsonArray *a, guint i)
+{
+  JsonNode *node = a != NULL && i < json_array_get_length (a) ? json_array_get_element (a, i) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return g_strdup (C_("value", "—"));
+  return g_strdup_printf ("%.2f", json_node_get_double (node));
+}
+
+static void
+grid_label (GtkGrid *grid, const char *text, int column, int row, gboolean heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
+  gtk_widget_add_css_class (label, heading ? "heading" : "numeric");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+/* Accuracy and the per-class table under the matrix. */
+static void
+show_metrics (EmLearnPage *self, JsonObject *holder, JsonArray *labels)
+{
+  double accuracy = number_member (holder, "accuracy");
+  double windows = number_member (holder, "windows");
+  JsonArray *precision = array_member (holder, "precision");
+  JsonArray *recall = array_member (holder, "recall");
+  JsonArray *f1 = array_member (holder, "f1");
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->metrics_grid))) != NULL)
+    gtk_grid_remove (self->metrics_grid, child);
+  if (isfinite (accuracy))
+    {
+      g_autofree char *text = NULL;
+
+      if (isfinite (windows))
+        /* Translators: "Accuracy 87.5% on 24 validation windows" */
+        text = g_strdup_printf (_("Accuracy %.1f%% on %.0f validation windows"), 100 * accuracy, windows);
+      else
+        /* Translators: "Accuracy 87.5%" */
+        text = g_strdup_printf (_("Accuracy %.1f%%"), 100 * accuracy);
+      gtk_label_set_text (self->accuracy_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->accuracy_label), isfinite (accuracy));
+  gtk_widget_set_visible (GTK_WIDGET (self->metrics_grid), precision != NULL && recall != NULL && f1 != NULL);
+  if (precision == NULL || recall == NULL || f1 == NULL)
+    return;
+  grid_label (self->metrics_grid, _("Class"), 0, 0, TRUE);
+  grid_label (self->metrics_grid, _("Precision"), 1, 0, TRUE);
+  grid_label (self->metrics_grid, _("Recall"), 2, 0, TRUE);
+  /* Translators: the F1 score */
+  grid_label (self->metrics_grid, _("F1"), 3, 0, TRUE);
+  for (guint i = 0; i < json_array_get_length (labels); i++)
+    {
+      g_autofree char *p = metric_text (precision, i), *r = metric_text (recall, i), *f = metric_text (f1, i);
+
+      grid_label (self->metrics_grid, json_array_get_string_element (labels, i), 0, (int) i + 1, FALSE);
+      grid_label (self->metrics_grid, p, 1, (int) i + 1, FALSE);
+      grid_label (self->metrics_grid, r, 2, (int) i + 1, FALSE);
+      grid_label (self->metrics_grid, f, 3, (int) i + 1, FALSE);
+    }
+}
+
+/* The confusion matrix of the training's validation windows: Ember's
+ * recount ("validation" in the report, see em-learn-validation.h), else one
+ * the block reported itself ({"validation": {"confusion"}} or
+ * {"confusion"} in "model"), with the labels the training used. FALSE when
+ * there is none; the note then says why, when Ember knows. */
 static gboolean
 show_confusion (EmLearnPage *self, JsonObject *report, JsonObject *m)
 {
-  JsonObject *holder = object_member (m, "validation") != NULL ? object_member (m, "validation") : m;
-  JsonArray *rows = array_member (holder, "confusion");
+  JsonObject *holder = object_member (report, "validation");
   JsonArray *labels = array_member (report, "labels");
-  guint n = rows != NULL ? json_array_get_length (rows) : 0;
+  JsonNode *why = report != NULL ? json_object_get_member (report, "validation_unavailable") : NULL;
+  gboolean validation = TRUE;
+  JsonArray *rows;
+  guint n;
   g_autofree guint *counts = NULL;
   g_autofree const char **names = NULL;
 
+  if (holder == NULL)
+    holder = object_member (m, "validation");
+  if (holder == NULL)
+    {
+      holder = m;
+      validation = FALSE;
+    }
+  rows = array_member (holder, "confusion");
+  n = rows != NULL ? json_array_get_length (rows) : 0;
+  if (why != NULL && JSON_NODE_HOLDS_VALUE (why) && !validation)
+    {
+      /* Translators: %s is Ember's reason, e.g. "no windows were held out for validation" */
+      g_autofree char *text = g_strdup_printf (_("No validation confusion matrix: %s."),
+                                               json_node_get_string (why));
+      gtk_label_set_text (self->validation_note, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->validation_note), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->validation_note), FALSE);
   if (n == 0 || labels == NULL || json_array_get_length (labels) != n)
     return FALSE;
   counts = g_new0 (guint, n * n);
@@ -172,8 +261,9 @@ show_confusion (EmLearnPage *self, JsonObject *report, JsonObject *m)
       names[i] = json_array_get_string_element (labels, i);
     }
   em_confusion_matrix_set_data (self->confusion, n, names, counts);
-  gtk_label_set_text (self->confusion_title, holder != m ? _("Confusion matrix (validation set)")
-                                                         : _("Confusion matrix (training set)"));
+  gtk_label_set_text (self->confusion_title, validation ? _("Confusion matrix (validation set)")
+                                                        : _("Confusion matrix (training set)"));
+  show_metrics (self, holder, labels);
   return TRUE;
 }
 

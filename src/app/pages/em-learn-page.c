@@ -562,6 +562,23 @@ em_learn_page_init (EmLearnPage *self)
   em_line_plot_set_model (self->loss_plot, self->loss_model);
   em_line_plot_set_model (self->accuracy_plot, self->accuracy_model);
 
+  /* Validation metrics under the matrix (em-learn-page-report.c fills them). */
+  self->accuracy_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->accuracy_label, 0);
+  gtk_label_set_selectable (self->accuracy_label, TRUE);
+  gtk_box_append (GTK_BOX (self->confusion_box), GTK_WIDGET (self->accuracy_label));
+  self->metrics_grid = GTK_GRID (gtk_grid_new ());
+  gtk_grid_set_column_spacing (self->metrics_grid, 24);
+  gtk_grid_set_row_spacing (self->metrics_grid, 4);
+  gtk_box_append (GTK_BOX (self->confusion_box), GTK_WIDGET (self->metrics_grid));
+  self->validation_note = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->validation_note, 0);
+  gtk_label_set_wrap (self->validation_note, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->validation_note), "dim-label");
+  gtk_widget_set_visible (GTK_WIDGET (self->validation_note), FALSE);
+  gtk_widget_insert_before (GTK_WIDGET (self->validation_note), gtk_widget_get_parent (self->confusion_box),
+                            self->confusion_box);
+
   /* The report's values sit at the end of their rows, like a table. */
   {
     AdwActionRow *rows[] = { self->params_row, self->macs_row, self->float_row, self->int8_row,
@@ -636,6 +653,15 @@ em_learn_page_get_status (EmLearnPage *self)
 {
   g_return_val_if_fail (EM_IS_LEARN_PAGE (self), NULL);
   return gtk_label_get_text (self->status_label);
+}
+
+const char *
+em_learn_page_get_validation_accuracy (EmLearnPage *self)
+{
+  g_return_val_if_fail (EM_IS_LEARN_PAGE (self), NULL);
+  if (!gtk_widget_get_visible (self->confusion_box) || !gtk_widget_get_visible (GTK_WIDGET (self->accuracy_label)))
+    return NULL;
+  return gtk_label_get_text (self->accuracy_label);
 }
 
 gint64

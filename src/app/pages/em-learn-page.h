@@ -14,7 +14,9 @@ G_BEGIN_DECLS
  * made from the block's parameter schema (a neural network's
  * "architecture" as an editable layer list), Start / Cancel, loss and
  * accuracy curves that grow each epoch, and the trained model's report
- * (sizes, best epoch, confusion matrix when the block reports one).
+ * (sizes, best epoch, and for a classifier the confusion matrix, accuracy
+ * and per-class precision / recall / F1 on the validation windows the
+ * training held out).
  * Settings are saved to the project's impulse as they are edited.
  *
  * Actions: "learn.train", "learn.cancel", "learn.reset-architecture".
@@ -53,6 +55,9 @@ EmLayerList   *em_learn_page_get_layer_list   (EmLearnPage *self);
 
 /* What the status line says: the epoch, the outcome, an error. (transfer none) */
 const char    *em_learn_page_get_status       (EmLearnPage *self);
+/* The accuracy line under the validation confusion matrix ("Accuracy
+ * 87.5% on 24 validation windows"), NULL when no matrix is shown. (transfer none) */
+const char    *em_learn_page_get_validation_accuracy (EmLearnPage *self);
 /* The stored model's creation time (µs since the epoch), 0 when none is shown. */
 gint64         em_learn_page_get_model_time   (EmLearnPage *self);
 

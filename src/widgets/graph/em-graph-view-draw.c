@@ -433,6 +433,7 @@ em_graph_view_snapshot_graph (GtkWidget   *widget,
         snapshot_node (self, snapshot, &p, g_ptr_array_index (nodes, i));
       gtk_snapshot_restore (snapshot);
       snapshot_live_link (self, snapshot, &p, width, height);
+      em_graph_view_snapshot_band (self, snapshot, &p.accent);
     }
   if (gtk_widget_has_visible_focus (widget) && g_hash_table_size (self->selected) == 0 &&
       self->selected_link == NULL)

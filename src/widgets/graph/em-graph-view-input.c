@@ -27,7 +27,7 @@ em_graph_view_update_actions (EmGraphView *self)
   /* Disabled, Escape keeps its meaning for whatever holds the canvas. */
   gtk_widget_action_set_enabled (widget, "graph.cancel",
                                  self->link_node != NULL || has_nodes ||
-                                 self->selected_link != NULL);
+                                 self->selected_link != NULL || self->band);
 }
 
 static void
@@ -73,7 +73,10 @@ action_cancel (GtkWidget  *widget,
   if (self->link_node != NULL)
     em_graph_view_cancel_link (self);
   else
-    em_graph_view_clear_selection (self);
+    {
+      em_graph_view_end_band (self);
+      em_graph_view_clear_selection (self);
+    }
 }
 
 static void
@@ -314,8 +317,13 @@ on_drag_begin (GtkGestureDrag *gesture,
                                  link->to_port);
       return;
     }
-  else if (!extend)
-    em_graph_view_clear_selection (self);
+  else
+    {
+      /* The empty canvas: a rubber band (the middle button still pans). */
+      em_graph_view_begin_band (self, x, y, extend);
+      self->drag = EM_GRAPH_DRAG_BAND;
+      return;
+    }
   self->drag = EM_GRAPH_DRAG_PAN;
   self->pan_start_x = self->pan_x;
   self->pan_start_y = self->pan_y;
@@ -345,6 +353,9 @@ on_drag_update (GtkGestureDrag *gesture,
     case EM_GRAPH_DRAG_LINK:
       em_graph_view_update_link (self, self->drag_x + dx, self->drag_y + dy);
       break;
+    case EM_GRAPH_DRAG_BAND:
+      em_graph_view_update_band (self, self->drag_x + dx, self->drag_y + dy);
+      break;
     case EM_GRAPH_DRAG_NONE:
     default:
       break;
@@ -359,6 +370,8 @@ on_drag_end (GtkGestureDrag *gesture,
 {
   if (self->drag == EM_GRAPH_DRAG_LINK)
     em_graph_view_end_link (self, self->drag_x + dx, self->drag_y + dy);
+  if (self->drag == EM_GRAPH_DRAG_BAND)
+    em_graph_view_end_band (self);
   self->drag = EM_GRAPH_DRAG_NONE;
   g_ptr_array_set_size (self->moving, 0);
 }
@@ -370,6 +383,7 @@ on_drag_cancel (GtkGesture       *gesture,
 {
   if (self->drag == EM_GRAPH_DRAG_LINK)
     em_graph_view_cancel_link (self);
+  em_graph_view_end_band (self);
   self->drag = EM_GRAPH_DRAG_NONE;
 }
 

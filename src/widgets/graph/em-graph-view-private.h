@@ -23,6 +23,7 @@ typedef enum {
   EM_GRAPH_DRAG_NODES,
   EM_GRAPH_DRAG_PAN,
   EM_GRAPH_DRAG_LINK,
+  EM_GRAPH_DRAG_BAND,
 } EmGraphDrag;
 
 struct _EmGraphView
@@ -60,6 +61,11 @@ struct _EmGraphView
   guint         message_timeout;
 
   GtkWidget    *menu;
+
+  /* The rubber band (em-graph-view-band.c), in graph units. */
+  gboolean      band;
+  double        band_x0, band_y0, band_x1, band_y1;
+  GHashTable   *band_base;       /* ids selected before a shift-drag, or NULL */
 };
 
 /* em-graph-view.c */
@@ -105,11 +111,19 @@ void     em_graph_view_move_selection     (EmGraphView       *self,
                                            double             dx,
                                            double             dy);
 void     em_graph_view_update_actions     (EmGraphView       *self);
+/* Redraw, update the actions and emit "selection-changed" after a change
+ * made to self->selected directly. */
+void     em_graph_view_notify_selection   (EmGraphView       *self);
 
 /* em-graph-view-link.c */
 void     em_graph_view_stop_linking       (EmGraphView       *self);
 void     em_graph_view_set_link_target    (EmGraphView       *self,
                                            const char        *node_id);
+
+/* em-graph-view-band.c */
+void     em_graph_view_snapshot_band      (EmGraphView       *self,
+                                           GtkSnapshot       *snapshot,
+                                           const GdkRGBA     *accent);
 
 /* em-graph-view-draw.c */
 void     em_graph_view_snapshot_graph     (GtkWidget         *widget,

@@ -337,6 +337,12 @@ selection_changed (EmGraphView *self)
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
+void
+em_graph_view_notify_selection (EmGraphView *self)
+{
+  selection_changed (self);
+}
+
 static void
 clear_link_selection (EmGraphView *self)
 {
@@ -624,7 +630,14 @@ em_graph_view_dispose (GObject *object)
 {
   EmGraphView *self = EM_GRAPH_VIEW (object);
 
-  em_graph_view_set_model (self, NULL);
+  /* Not set_model (NULL): its "selection-changed" would reach handlers
+   * whose widgets are being disposed too. */
+  em_graph_view_stop_linking (self);
+  g_hash_table_remove_all (self->selected);
+  clear_link_selection (self);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_handle_id (&self->message_timeout, g_source_remove);
   G_OBJECT_CLASS (em_graph_view_parent_class)->dispose (object);
@@ -637,6 +650,7 @@ em_graph_view_finalize (GObject *object)
 
   clear_link_selection (self);
   g_hash_table_unref (self->selected);
+  g_clear_pointer (&self->band_base, g_hash_table_unref);
   g_clear_pointer (&self->moving, g_ptr_array_unref);
   g_clear_pointer (&self->move_start, g_array_unref);
   g_free (self->message);

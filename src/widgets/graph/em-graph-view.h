@@ -4,12 +4,14 @@
  * model; the view only keeps the camera (zoom, pan), the selection and the
  * link being drawn.
  *
- * Pointer: drag a card to move it, drag the background (or middle button)
- * to pan, scroll to pan, ctrl+scroll or pinch to zoom, drag from an output
+ * Pointer: drag a card to move it, drag the background to select the cards
+ * a rectangle touches (shift or ctrl: add to the selection), middle-drag or
+ * scroll to pan, ctrl+scroll or pinch to zoom, drag from an output
  * dot to an input dot (or onto a card) to link, right-click for a menu,
  * double-click to open a block.
  * Keyboard: Tab / shift+Tab select the next / previous block, arrows move
- * it (shift: finer), Delete / BackSpace remove the selection, Return starts
+ * it (shift: finer), Delete / BackSpace remove the selection, Escape
+ * clears it (or cancels a link being drawn), Return starts
  * link mode from the block's first output (arrows pick the target block,
  * Return links, Escape cancels), space or alt+Return open the block
  * ("node-activated"), ctrl+plus / ctrl+minus / ctrl+0 zoom.
@@ -108,6 +110,22 @@ void          em_graph_view_link_mode_move     (EmGraphView   *self,
                                                 int            dy);
 const char   *em_graph_view_get_link_target    (EmGraphView   *self);
 gboolean      em_graph_view_confirm_link_mode  (EmGraphView   *self);
+
+/* The rubber band the background drag draws, public so tests drive the
+ * very same code: begin at widget (x, y) (@extend: keep the current
+ * selection, as shift does), update selects every card the rectangle
+ * touches, end leaves that selection.  get_band() gives the rectangle in
+ * widget coordinates; FALSE when no band is being drawn. */
+void          em_graph_view_begin_band         (EmGraphView     *self,
+                                                double           x,
+                                                double           y,
+                                                gboolean         extend);
+void          em_graph_view_update_band        (EmGraphView     *self,
+                                                double           x,
+                                                double           y);
+void          em_graph_view_end_band           (EmGraphView     *self);
+gboolean      em_graph_view_get_band           (EmGraphView     *self,
+                                                graphene_rect_t *rect);
 
 /* The drop target's handler: @payload "block:ID" dropped at widget (x, y)
  * emits "block-dropped" (id, graph x, graph y).  FALSE for other payloads. */
