@@ -13,6 +13,7 @@
 #include "em-dashboard-page.h"
 #include "em-retrain-page.h"
 #include "em-devices-page.h"
+#include "em-versions-page.h"
 #ifdef HAVE_LEARN_PAGE
 #include "em-learn-page.h"
 #endif
@@ -174,6 +175,12 @@ make_fixed_page (EmWindow *self, const FixedPage *p)
 #endif
   if (g_str_equal (p->name, "deployment") && self->project != NULL)
     return em_deploy_page_new (self->project, registry ());
+  if (g_str_equal (p->name, "versions") && self->project != NULL)
+    {
+      GtkWidget *page = em_versions_page_new (self->project);
+      g_signal_connect (page, "job-started", G_CALLBACK (retrain_job_started_cb), self);
+      return page;
+    }
   return em_placeholder_page_new (_(p->title), _(p->placeholder), p->icon);
 }
 
@@ -347,6 +354,8 @@ em_window_pages_set_project (EmWindow *self)
   /* These pages belong to one project. */
   remove_page (self, "deployment");
   add_page (self, make_fixed_page (self, &last_pages[3]), "deployment", _(last_pages[3].title));
+  remove_page (self, "versions");
+  add_page (self, make_fixed_page (self, &last_pages[4]), "versions", _(last_pages[4].title));
   remove_page (self, "retrain");
   add_page (self, make_fixed_page (self, &last_pages[0]), "retrain", _(last_pages[0].title));
   remove_page (self, "devices");

@@ -71,5 +71,6 @@ int          em_cli_deploy_main       (int argc, char **argv);
 int          em_cli_device_main       (int argc, char **argv);
 int          em_cli_capture_main      (int argc, char **argv);
 int          em_cli_serve_main        (int argc, char **argv);
+int          em_cli_version_main      (int argc, char **argv);
 
 G_END_DECLS

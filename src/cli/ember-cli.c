@@ -16,6 +16,7 @@ static const EmCliCommand groups[] = {
   { "device", "serial boards: list ports, forward data", em_cli_device_main },
   { "capture", "record from the computer's microphone and camera", em_cli_capture_main },
   { "serve", "run the HTTP ingestion server for devices", em_cli_serve_main },
+  { "version", "snapshots of the project: create, list, restore, delete", em_cli_version_main },
   { NULL, NULL, NULL },
 };
 
