@@ -114,6 +114,7 @@ int
 main (int argc, char **argv)
 {
   int epochs = 2, batch = 64, threads = 2, train_size = 0;
+  gboolean train_only = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(EmNnModel) model = NULL;
   g_autoptr(EmNnCompiled) f32 = NULL, s8 = NULL;
@@ -127,6 +128,7 @@ main (int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (64)", "B" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "OpenBLAS threads (2)", "T" },
     { "train-size", 0, 0, G_OPTION_ARG_INT, &train_size, "Training images (0 = all 60k)", "N" },
+    { "train-only", 0, 0, G_OPTION_ARG_NONE, &train_only, "Stop after training (for profiling)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— Ember's Fashion-MNIST benchmark");
@@ -175,6 +177,11 @@ main (int argc, char **argv)
     }
   for (guint i = 0; i < seconds->len; i++)
     total += g_array_index (seconds, double, i);
+  if (train_only)
+    {
+      printf ("RESULT seconds_per_epoch=%.3f\n", total / MAX (seconds->len, 1));
+      return 0;
+    }
 
   probs = g_new (float, (gsize) n_test * 10);
   f32 = em_nn_compile_float (model, &error);
