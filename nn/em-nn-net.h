@@ -2,8 +2,9 @@
 /* em-nn-net.h — forward and backward passes of an EmNnModel over
  * mini-batches, for training. Float32, NHWC, batch-major: a batch of n
  * inputs is n × input-size floats. Convolutions run as im2col + OpenBLAS
- * sgemm (OpenBLAS threads them); everything is deterministic for a given
- * thread count.
+ * sgemm; everything is deterministic for a given thread count. (The
+ * trainer runs one net per batch slice on its own threads with OpenBLAS
+ * single-threaded inside: see em-nn-sliced-private.h.)
  */
 #pragma once
 
