@@ -215,6 +215,19 @@ add_input (EmCodegenReport *r, GHashTable *pulled_by, GHashTable *parts_cache,
     part = EM_CODEGEN_PART_NN;
   else if (part != EM_CODEGEN_PART_APP && kind == KIND_BSS && strstr (section, "dsp_scratch") != NULL)
     part = EM_CODEGEN_PART_DSP;
+  /* Its constant data is the model's and the blocks': the layers'
+   * geometry and quantization descriptors (.rodata.em_model_g0,
+   * em_model_q0, …) count with the weights, a block's parameters
+   * (.rodata.em_dsp0_params) with the DSP's tables. */
+  else if (part == EM_CODEGEN_PART_RUNTIME && kind == KIND_RODATA &&
+           (g_str_has_prefix (section, ".rodata.em_model_") || g_str_has_prefix (section, ".rodata.em_anomaly_")))
+    part = EM_CODEGEN_PART_WEIGHTS;
+  else if (part == EM_CODEGEN_PART_RUNTIME && kind == KIND_RODATA && g_str_has_prefix (section, ".rodata.em_dsp") &&
+           g_ascii_isdigit (section[strlen (".rodata.em_dsp")]))
+    part = EM_CODEGEN_PART_DSP;
+  /* The raw window buffer (.bss.em_window): none when the DSP streams it. */
+  if (part != EM_CODEGEN_PART_APP && kind == KIND_BSS && strstr (section, "em_window") != NULL)
+    r->window += size;
   p = &r->parts[part];
   switch (kind)
     {
@@ -431,6 +444,11 @@ em_codegen_report_to_text (const EmCodegenReport *r)
             em_codegen_report_part_ram (r, EM_CODEGEN_PART_APP), "  (not in the total)");
   g_string_append_printf (s, "padding: %" G_GUINT64_FORMAT " bytes flash, %" G_GUINT64_FORMAT " bytes RAM\n",
                           r->fill_flash, r->fill_ram);
+  if (r->window > 0)
+    g_string_append_printf (s, "raw window: buffered whole, %" G_GUINT64_FORMAT " bytes of the runtime's RAM\n",
+                            r->window);
+  else
+    g_string_append (s, "raw window: not in RAM (the DSP reads it through the signal callback)\n");
   return g_string_free (s, FALSE);
 }
 
@@ -452,7 +470,7 @@ em_codegen_report_to_json (const EmCodegenReport *r)
     }
   g_string_append_printf (s, "},\"fill_flash\":%" G_GUINT64_FORMAT ",\"fill_ram\":%" G_GUINT64_FORMAT
                           ",\"stack\":%" G_GUINT64_FORMAT ",\"flash\":%" G_GUINT64_FORMAT
-                          ",\"ram\":%" G_GUINT64_FORMAT "}",
-                          r->fill_flash, r->fill_ram, r->stack, r->flash, r->ram);
+                          ",\"ram\":%" G_GUINT64_FORMAT ",\"window\":%" G_GUINT64_FORMAT "}",
+                          r->fill_flash, r->fill_ram, r->stack, r->flash, r->ram, r->window);
   return g_string_free (s, FALSE);
 }

@@ -22,7 +22,10 @@
  * and RAM); .bss*, COMMON → bss, except an input section whose name holds
  * "arena" (`.bss.em_arena` with -fdata-sections), counted as arena.
  * A library object's arena is the NN's RAM and its ".bss.*dsp_scratch*"
- * the DSP's (ember_impulse.c owns both buffers for them).
+ * the DSP's (ember_impulse.c owns both buffers for them); likewise the
+ * model's layer descriptors it holds (".rodata.em_model_*",
+ * ".rodata.em_anomaly_*") are WEIGHTS and a block's parameters
+ * (".rodata.em_dspN_*") DSP rodata.
  * Alignment padding (*fill*) is counted apart. Debug sections are ignored.
  *
  * flash = text + rodata + data; RAM = data + bss + arena (+ the measured
@@ -59,6 +62,8 @@ typedef struct {
   /* The library (every part but APP): */
   guint64 flash;                  /* text + rodata + data */
   guint64 ram;                    /* data + bss + arena + stack */
+  guint64 window;                 /* of the runtime's bss, the raw window buffer (.bss.em_window);
+                                   * 0 when the DSP reads the window through the signal callback */
 } EmCodegenReport;
 
 /* "dsp", "nn", "weights", "runtime", "app". */
@@ -86,7 +91,7 @@ guint64          em_codegen_report_part_ram     (const EmCodegenReport *report, 
 char            *em_codegen_report_to_text      (const EmCodegenReport *report);
 /* {"parts":{"dsp":{"text":…,"rodata":…,"data":…,"bss":…,"arena":…,
  * "flash":…,"ram":…},…},"fill_flash":…,"fill_ram":…,"stack":…,
- * "flash":…,"ram":…} on one line. (transfer full) */
+ * "flash":…,"ram":…,"window":…} on one line. (transfer full) */
 char            *em_codegen_report_to_json      (const EmCodegenReport *report);
 
 G_END_DECLS

@@ -69,6 +69,31 @@ gather_bytes (const EmCodegenImpulse *impulse, const EmCodegenDsp *d)
   return is_identity (impulse, d) ? 0 : ALIGN16 ((guint64) d->n_frames * d->n_axes * sizeof (float));
 }
 
+/* The audio blocks' calls that have a streaming twin, NAME_read, taking
+ * the signal callback in place of the window. */
+static const char *const streaming_calls[] = { "em_dsp_mfcc_f32", "em_dsp_mfe_f32", "em_dsp_spectrogram_f32" };
+
+/* The call to redirect when the window can be streamed: one DSP block
+ * reading the whole single-axis window with a call that has a streaming
+ * twin, which then reads frame by frame through the signal callback, so
+ * the window is never copied into RAM. NULL otherwise. */
+static const char *
+streams_window (const EmCodegenImpulse *impulse)
+{
+  const EmCodegenDsp *d = impulse->dsp->len == 1 ? g_ptr_array_index (impulse->dsp, 0) : NULL;
+
+  if (d == NULL || impulse->input.input_kind == EM_INPUT_IMAGE || impulse->input.n_axes != 1 ||
+      gather_bytes (impulse, d) != 0)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (streaming_calls); i++)
+    {
+      g_autofree char *call = g_strconcat (streaming_calls[i], " (", NULL);
+      if (strstr (d->code.run, call) != NULL)
+        return streaming_calls[i];
+    }
+  return NULL;
+}
+
 /* --- ember_impulse.h ----------------------------------------------------------- */
 
 static GString *
@@ -199,8 +224,8 @@ impulse_source (const EmCodegenImpulse *impulse, guint32 n_outputs, const EmCode
     "#define EM_WEAK __attribute__((weak))\n"
     "#else\n#define EM_ALIGNED\n#define EM_WEAK\n#endif\n\n"
     "static uint8_t em_dsp_scratch[EM_IMPULSE_DSP_SCRATCH_BYTES > 0 ? EM_IMPULSE_DSP_SCRATCH_BYTES : 1] EM_ALIGNED;\n"
-    "static float em_window[EM_IMPULSE_INPUT_VALUES] EM_ALIGNED;\n"
-    "static float em_features[EM_IMPULSE_N_FEATURES] EM_ALIGNED;\n\n");
+    "static float em_features[EM_IMPULSE_N_FEATURES] EM_ALIGNED;\n");
+  g_string_append (s, streams_window (impulse) ? "\n" : "static float em_window[EM_IMPULSE_INPUT_VALUES] EM_ALIGNED;\n\n");
 
   if (model->arena_bytes > 0)
     g_string_append (s, "/* One arena for every model tensor, at offsets planned at generation\n"
@@ -226,7 +251,14 @@ impulse_source (const EmCodegenImpulse *impulse, guint32 n_outputs, const EmCode
 
       g_string_append_printf (s, "/* DSP block %u: %s (%s) */\n%s\n", i, d->id, d->plugin, declare);
     }
-  g_string_append (s, "static int\nem_dsp_run (const float *window)\n{\n  int status = 0;\n\n");
+  if (streams_window (impulse) != NULL)
+    g_string_append_printf (s, "/* The block reads the window through the signal callback, frame by frame. */\n"
+                               "#define %s(p, fs, in, n, out, scratch, bytes) \\\n"
+                               "  %s_read (p, fs, signal->get_data, signal->user, n, out, scratch, bytes)\n\n"
+                               "static int\nem_dsp_run (const em_signal_t *signal)\n{\n  int status = 0;\n"
+                               "  const float *window = NULL;\n\n", streams_window (impulse), streams_window (impulse));
+  else
+    g_string_append (s, "static int\nem_dsp_run (const float *window)\n{\n  int status = 0;\n\n");
   for (guint i = 0; i < impulse->dsp->len; i++)
     {
       const EmCodegenDsp *d = g_ptr_array_index (impulse->dsp, i);
@@ -293,7 +325,19 @@ impulse_source (const EmCodegenImpulse *impulse, guint32 n_outputs, const EmCode
   g_string_append (s, "  (void) i;\n  result->nn_us = (uint32_t) (em_port_time_us () - start);\n"
                       "  result->dsp_us = 0;\n  return 0;\n}\n\n");
 
-  g_string_append (s,
+  if (streams_window (impulse))
+    g_string_append (s,
+      "/* The DSP reads the window through the callback frame by frame, so it\n"
+      " * may stay in flash or a ring buffer and is never held whole. */\n"
+      "int\nem_run_impulse (const em_signal_t *signal, em_impulse_result_t *result)\n{\n"
+      "  uint64_t start;\n  uint32_t dsp_us;\n  int status;\n\n"
+      "  if (signal == NULL || signal->get_data == NULL || result == NULL ||\n"
+      "      signal->total_length != EM_IMPULSE_INPUT_VALUES)\n    return -1;\n"
+      "  start = em_port_time_us ();\n"
+      "  status = em_dsp_run (signal);\n"
+      "  if (status != 0)\n    return status == EM_DSP_ERR_READ ? -2 : -3;\n");
+  else
+    g_string_append (s,
     "/* The window is read through the callback in chunks, so it may come from\n"
     " * flash or a ring buffer; the DSP then runs on the copy. */\n"
     "#define EM_CHUNK 256u\n\n"
@@ -305,7 +349,8 @@ impulse_source (const EmCodegenImpulse *impulse, guint32 n_outputs, const EmCode
     "      size_t n = EM_IMPULSE_INPUT_VALUES - offset < EM_CHUNK ? EM_IMPULSE_INPUT_VALUES - offset : EM_CHUNK;\n"
     "      if (signal->get_data (offset, n, em_window + offset, signal->user) != 0)\n        return -2;\n    }\n"
     "  start = em_port_time_us ();\n"
-    "  if (em_dsp_run (em_window) != 0)\n    return -3;\n"
+    "  if (em_dsp_run (em_window) != 0)\n    return -3;\n");
+  g_string_append (s,
     "  dsp_us = (uint32_t) (em_port_time_us () - start);\n"
     "  status = em_run_features (em_features, result);\n"
     "  result->dsp_us = dsp_us;\n  return status;\n}\n\n"

@@ -10,6 +10,7 @@
 #include "em-codegen-write.h"
 #include "em-codegen-runtime.h"
 #include "targets/wasm/em-codegen-wasm.h"
+#include "targets/arduino/em-codegen-arduino.h"
 
 G_DEFINE_QUARK (em-codegen-error-quark, em_codegen_error)
 
@@ -20,6 +21,8 @@ static const EmCodegenTarget targets[] = {
              "over stdio (runner --jsonl); `make` builds it" },
   { "wasm", "The C library plus wasm/: ember-impulse.js + .wasm (built with emcc by wasm/build.sh or --build), "
             "a JavaScript classifier module and a browser page for files and the microphone" },
+  { "arduino", "An Arduino library (library.properties, src/, examples/ember_classify/): the C library plus a sketch "
+               "that classifies a window and prints the scores over Serial; builds for AVR and 32-bit boards" },
   { NULL, NULL },
 };
 
@@ -65,6 +68,7 @@ em_codegen_impulse_free (EmCodegenImpulse *impulse)
   g_clear_pointer (&impulse->anomaly_json, g_bytes_unref);
   g_free (impulse->project_name);
   g_free (impulse->model_version);
+  g_clear_pointer (&impulse->example_window, g_array_unref);
   g_free (impulse);
 }
 
@@ -357,7 +361,7 @@ em_codegen_generate (const EmCodegenImpulse *impulse, const char *target, const 
 
   memset (w.summary, 0, sizeof *w.summary);
   if (target == NULL || (strcmp (target, "c-library") != 0 && strcmp (target, "linux") != 0 &&
-                         strcmp (target, "wasm") != 0))
+                         strcmp (target, "wasm") != 0 && strcmp (target, "arduino") != 0))
     {
       g_autoptr(GString) known = g_string_new (NULL);
       for (const EmCodegenTarget *t = targets; t->id != NULL; t++)
@@ -451,6 +455,8 @@ em_codegen_generate (const EmCodegenImpulse *impulse, const char *target, const 
   if (strcmp (target, "linux") == 0 && !add_linux_runner (generated, error))
     goto out;
   if (strcmp (target, "wasm") == 0 && !em_codegen_wasm_add_files (impulse, generated, error))
+    goto out;
+  if (strcmp (target, "arduino") == 0 && !em_codegen_arduino_layout (impulse, sorted, generated, error))
     goto out;
 
   if (!exists && g_mkdir_with_parents (dir, 0755) != 0)

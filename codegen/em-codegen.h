@@ -68,6 +68,10 @@ typedef struct {
   /* Metadata for ember_impulse_meta.h. */
   char         *project_name;
   char         *model_version;     /* e.g. the model's creation time and params key */
+
+  /* (nullable) (element-type float): one raw window of the project's data,
+   * for examples that run without a sensor (the Arduino sketch). */
+  GArray       *example_window;
 } EmCodegenImpulse;
 
 EmCodegenImpulse *em_codegen_impulse_new  (void);

@@ -47,6 +47,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "em-dsp-math.h"
+
 #ifdef EM_DSP_USE_FFTW
 #include <fftw3.h>
 #include <pthread.h>
@@ -58,8 +60,6 @@
 #endif
 #include "arm_math.h"
 #endif
-
-#define EM_DSP_PI 3.14159265358979323846
 
 enum { PLAN_PORTABLE = 1, PLAN_FFTW = 2, PLAN_CMSIS = 3 };
 
@@ -143,9 +143,10 @@ em_dsp_rfft_init_portable (size_t n, void *mem, size_t mem_bytes)
 
   for (k = 0; k < m; k++)
     {
-      double a = 2.0 * EM_DSP_PI * (double) k / (double) n;
-      tw[2 * k] = (float) cos (a);
-      tw[2 * k + 1] = (float) -sin (a);
+      float s, c;
+      em_dsp_sincos_turn ((uint32_t) k, (uint32_t) n, &s, &c);
+      tw[2 * k] = c;
+      tw[2 * k + 1] = -s;
     }
 
   for (bits = 0; ((size_t) 1 << bits) < m; bits++)

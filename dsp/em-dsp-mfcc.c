@@ -3,9 +3,12 @@
 #include "em-dsp-mfcc.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "em-dsp-fft.h"
+#include "em-dsp-math.h"
 #include "em-dsp-speech.h"
+#include "em-dsp-stream.h"
 
 void
 em_dsp_mfcc_params_default (em_dsp_mfcc_params *p)
@@ -218,6 +221,7 @@ frame_energy (const float *frame, size_t n)
   return ((double) n * sq + sum * sum + alt * alt) / (2.0 * (double) n);
 }
 
+#if MFCC_HOST_F64
 /* np.hamming(length)[j]. */
 static double
 hamming (size_t j, size_t length)
@@ -227,7 +231,6 @@ hamming (size_t j, size_t length)
   return 0.54 - 0.46 * cos (2.0 * 3.14159265358979323846 * (double) j / (double) (length - 1));
 }
 
-#if MFCC_HOST_F64
 /* The host pipeline in double (see MFCC_HOST_F64): the same steps as the
  * float one below, as Studio's Python computes them. */
 static int
@@ -293,9 +296,18 @@ mfcc_f64 (const em_dsp_mfcc_params *p, const em_dsp_frames *frames, const em_dsp
 }
 #endif
 
-int
-em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
-                 size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+static int
+read_memory (size_t offset, size_t length, float *out, void *user)
+{
+  memcpy (out, (const float *) user + offset, length * sizeof (float));
+  return 0;
+}
+
+/* Both entry points: the window in memory (@in) or read frame by frame
+ * through @read (@in NULL: the float pipeline in every build). */
+static int
+mfcc_run (const em_dsp_mfcc_params *p, double fs, const float *in, em_dsp_read_fn read, void *user,
+          size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
 {
   em_dsp_frames frames;
   em_dsp_mel_filterbank fb;
@@ -303,20 +315,22 @@ em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
   em_dsp_rfft *plan;
   layout l;
   size_t nf, nc, r, k;
+  size_t n = (size_t) p->fft_length, m;
   double log_energy, log_energy0 = 0.0;
-  int status;
+  int status, f64;
 
   status = check (p, fs, n_samples, &frames, NULL);
   if (status != EM_DSP_OK)
     return status;
-  if (!em_dsp_all_finite_f32 (in, n_samples))
+  if (in != NULL && !em_dsp_all_finite_f32 (in, n_samples))
     return EM_DSP_ERR_NOT_FINITE;
 
-  plan_layout (p, &frames, MFCC_HOST_F64, NULL, &l);
+  f64 = in != NULL && MFCC_HOST_F64;
+  plan_layout (p, &frames, f64, NULL, &l);
   if (scratch == NULL || ((size_t) scratch & (EM_DSP_ALIGN - 1)) != 0
       || scratch_bytes < l.total)
     return EM_DSP_ERR_SCRATCH;
-  plan_layout (p, &frames, MFCC_HOST_F64, scratch, &l);
+  plan_layout (p, &frames, f64, scratch, &l);
 
   nf = (size_t) p->num_filters;
   nc = (size_t) p->num_cepstral;
@@ -328,14 +342,22 @@ em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
   if (status != EM_DSP_OK)
     return status;
 #if MFCC_HOST_F64
-  return mfcc_f64 (p, &frames, plan, &fb, &l, in, n_samples, out);
+  if (f64)
+    return mfcc_f64 (p, &frames, plan, &fb, &l, in, n_samples, out);
 #endif
+  /* From here on the device path: float, and dsp/'s own maths rather
+   * than libm's (em-dsp-math.h says why). */
   em_dsp_dct2_ortho_table_f32 (nf, nc, l.dct);
+  m = frames.length < n ? frames.length : n;
   if (l.win != NULL)
     {
-      size_t m = frames.length < (size_t) p->fft_length ? frames.length : (size_t) p->fft_length;
       for (k = 0; k < m; k++)
-        l.win[k] = (float) hamming (k, frames.length);
+        {
+          float s = 0.0f, c = 1.0f;
+          if (frames.length >= 2)
+            em_dsp_sincos_turn ((uint32_t) k, (uint32_t) (frames.length - 1), &s, &c);
+          l.win[k] = 0.54f - 0.46f * c;
+        }
     }
 
   pre.scale = 1.0f;
@@ -347,30 +369,34 @@ em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
       float *row = out + r * nc;
       double energy;
 
-      if (l.win == NULL)
-        em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, &pre,
-                                l.power, l.frame, l.work);
-      else
-        {
-          /* The same steps with the window between them. */
-          size_t n = (size_t) p->fft_length, m = frames.length < n ? frames.length : n;
-          em_dsp_preemphasis_f32 (in, n_samples, pre.scale, pre.cof, pre.shift,
-                                  r * frames.stride, m, l.frame);
-          for (k = 0; k < m; k++)
-            l.frame[k] *= l.win[k];
-          for (k = m; k < n; k++)
-            l.frame[k] = 0.0f;
-          em_dsp_rfft_power_f32 (plan, l.frame, l.power, l.work);
-        }
+      /* The frame's samples and those pre-emphasis subtracts go into frame
+       * and work (free until the FFT); the arithmetic is
+       * em_dsp_preemphasis_f32's. The window in memory is read the same
+       * way, so both entry points share every operation. */
+      status = em_dsp_frame_read_f32 (in != NULL ? read_memory : read, in != NULL ? (void *) in : user, n_samples,
+                                      r * frames.stride, m, pre.shift, l.frame, l.work);
+      if (status != EM_DSP_OK)
+        return status;
+      for (k = 0; k < m; k++)
+        l.frame[k] = pre.scale * l.frame[k] - pre.cof * (pre.scale * l.work[k]);
+      if (l.win != NULL)
+        for (k = 0; k < m; k++)
+          l.frame[k] *= l.win[k];
+      for (k = m; k < n; k++)
+        l.frame[k] = 0.0f;
+      em_dsp_rfft_power_f32 (plan, l.frame, l.power, l.work);
       energy = frame_energy (l.frame, (size_t) p->fft_length);
       em_dsp_mel_filterbank_apply_f32 (&fb, l.power, l.mel);
       em_dsp_zero_handling_f32 (l.mel, nf);
+      /* Positive after zero handling; a subnormal is scaled by 2^23 into
+       * the range em_dsp_ln_f32 takes (ln 2^23 = 15.9423851). */
       for (k = 0; k < nf; k++)
-        l.mel[k] = logf (l.mel[k]);
+        l.mel[k] = l.mel[k] >= 1.17549435e-38f ? em_dsp_ln_f32 (l.mel[k])
+                   : em_dsp_ln_f32 (l.mel[k] * 8388608.0f) - 15.9423851f;
       em_dsp_dct2_ortho_f32 (l.dct, nf, nc, l.mel, row);
       /* speechpy's dc_elimination: c0 becomes the log frame energy
        * (zero handling: an all-zero frame counts as 1e-10). */
-      log_energy = log (energy == 0.0 ? 1e-10 : energy);
+      log_energy = em_dsp_ln_f64 (energy == 0.0 ? 1e-10 : energy);
       if (r == 0)
         log_energy0 = log_energy;
       /* cmvnw removes any per-column constant, so with it c0 is kept
@@ -384,4 +410,22 @@ em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
     return em_dsp_cmvnw_f32 (out, frames.count, nc, (size_t) p->win_size, 1, l.cmvn,
                              l.cmvn_bytes);
   return EM_DSP_OK;
+}
+
+int
+em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
+                 size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+{
+  if (in == NULL)
+    return EM_DSP_ERR_PARAM;
+  return mfcc_run (p, fs, in, NULL, NULL, n_samples, out, scratch, scratch_bytes);
+}
+
+int
+em_dsp_mfcc_f32_read (const em_dsp_mfcc_params *p, double fs, em_dsp_read_fn read, void *user,
+                      size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+{
+  if (read == NULL)
+    return EM_DSP_ERR_PARAM;
+  return mfcc_run (p, fs, NULL, read, user, n_samples, out, scratch, scratch_bytes);
 }

@@ -105,6 +105,18 @@ size_t em_dsp_mfcc_scratch_bytes_device (const em_dsp_mfcc_params *p, double fs,
 int em_dsp_mfcc_f32 (const em_dsp_mfcc_params *p, double fs, const float *in,
                      size_t n_samples, float *out, void *scratch, size_t scratch_bytes);
 
+/* The same, reading the window frame by frame through @read (see
+ * em_dsp_read_fn) so that it need not be in RAM: it can stay in flash or a
+ * ring buffer, and only a frame's samples are held (in the scratch). Runs
+ * the float32 pipeline (the device build's) in every build, with the same
+ * results bit for bit as em_dsp_mfcc_f32 there; scratch: at least
+ * em_dsp_mfcc_scratch_bytes_device() bytes. Errors: those of
+ * em_dsp_mfcc_f32, and EM_DSP_ERR_READ when @read fails. A NaN or Inf is
+ * found frame by frame (EM_DSP_ERR_NOT_FINITE, out partly written), and
+ * samples after the last frame are never read. */
+int em_dsp_mfcc_f32_read (const em_dsp_mfcc_params *p, double fs, em_dsp_read_fn read, void *user,
+                          size_t n_samples, float *out, void *scratch, size_t scratch_bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
 #include "em-dsp-fft.h"
 #include "em-dsp-log-private.h"
 #include "em-dsp-speech.h"
+#include "em-dsp-stream.h"
 
 void
 em_dsp_mfe_params_default (em_dsp_mfe_params *p)
@@ -174,9 +175,10 @@ normalize_libm (float *v, size_t n, float nf_db, int quantize)
     }
 }
 
-int
-em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
-                size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+/* Both entry points: the window in memory (@in) or read frame by frame. */
+static int
+mfe_run (const em_dsp_mfe_params *p, double fs, const float *in, em_dsp_read_fn read, void *user,
+         size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
 {
   em_dsp_frames frames;
   em_dsp_mel_filterbank fb;
@@ -190,7 +192,7 @@ em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
   status = check (p, fs, n_samples, &frames, NULL);
   if (status != EM_DSP_OK)
     return status;
-  if (!em_dsp_all_finite_f32 (in, n_samples))
+  if (in != NULL && !em_dsp_all_finite_f32 (in, n_samples))
     return EM_DSP_ERR_NOT_FINITE;
 
   plan_layout (p, NULL, &l);
@@ -218,8 +220,12 @@ em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
     {
       float *row = out + r * nf;
 
-      em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, &pre,
-                              l.power, l.frame, l.work);
+      if (in != NULL)
+        em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, &pre,
+                                l.power, l.frame, l.work);
+      else if ((status = em_dsp_frame_power_read_f32 (plan, read, user, n_samples, r * frames.stride,
+                                                      frames.length, &pre, l.power, l.frame, l.work)) != EM_DSP_OK)
+        return status;
       em_dsp_mel_filterbank_apply_f32 (&fb, l.power, row);
     }
   /* Steps 3–6 in one pass over the whole output: one long loop runs its
@@ -229,4 +235,22 @@ em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
   else
     normalize_libm (out, frames.count * nf, nf_db, p->quantize != 0);
   return EM_DSP_OK;
+}
+
+int
+em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
+                size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+{
+  if (in == NULL)
+    return EM_DSP_ERR_PARAM;
+  return mfe_run (p, fs, in, NULL, NULL, n_samples, out, scratch, scratch_bytes);
+}
+
+int
+em_dsp_mfe_f32_read (const em_dsp_mfe_params *p, double fs, em_dsp_read_fn read, void *user,
+                     size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+{
+  if (read == NULL)
+    return EM_DSP_ERR_PARAM;
+  return mfe_run (p, fs, NULL, read, user, n_samples, out, scratch, scratch_bytes);
 }

@@ -65,6 +65,13 @@ size_t em_dsp_mfe_scratch_bytes (const em_dsp_mfe_params *p, double fs, size_t n
 int em_dsp_mfe_f32 (const em_dsp_mfe_params *p, double fs, const float *in,
                     size_t n_samples, float *out, void *scratch, size_t scratch_bytes);
 
+/* The same, reading the window frame by frame through @read (see
+ * em_dsp_read_fn and em_dsp_mfcc_f32_read): the same results bit for bit,
+ * the same scratch; EM_DSP_ERR_READ when @read fails, a NaN or Inf found
+ * frame by frame. */
+int em_dsp_mfe_f32_read (const em_dsp_mfe_params *p, double fs, em_dsp_read_fn read, void *user,
+                         size_t n_samples, float *out, void *scratch, size_t scratch_bytes);
+
 #ifdef __cplusplus
 }
 #endif

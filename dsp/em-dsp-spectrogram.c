@@ -7,6 +7,7 @@
 #include "em-dsp-fft.h"
 #include "em-dsp-log-private.h"
 #include "em-dsp-speech.h"
+#include "em-dsp-stream.h"
 
 void
 em_dsp_spectrogram_params_default (em_dsp_spectrogram_params *p)
@@ -96,9 +97,10 @@ em_dsp_spectrogram_scratch_bytes (const em_dsp_spectrogram_params *p, double fs,
   return scratch_total ((size_t) p->fft_length);
 }
 
-int
-em_dsp_spectrogram_f32 (const em_dsp_spectrogram_params *p, double fs, const float *in,
-                        size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+/* Both entry points: the window in memory (@in) or read frame by frame. */
+static int
+spectrogram_run (const em_dsp_spectrogram_params *p, double fs, const float *in, em_dsp_read_fn read,
+                 void *user, size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
 {
   em_dsp_frames frames;
   em_dsp_rfft *plan;
@@ -110,7 +112,7 @@ em_dsp_spectrogram_f32 (const em_dsp_spectrogram_params *p, double fs, const flo
   status = check (p, fs, n_samples, &frames, NULL);
   if (status != EM_DSP_OK)
     return status;
-  if (!em_dsp_all_finite_f32 (in, n_samples))
+  if (in != NULL && !em_dsp_all_finite_f32 (in, n_samples))
     return EM_DSP_ERR_NOT_FINITE;
 
   n = (size_t) p->fft_length;
@@ -131,8 +133,12 @@ em_dsp_spectrogram_f32 (const em_dsp_spectrogram_params *p, double fs, const flo
     {
       float *row = out + r * cols;
 
-      em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, NULL,
-                              row, frame, work);
+      if (in != NULL)
+        em_dsp_frame_power_f32 (plan, in, n_samples, r * frames.stride, frames.length, NULL,
+                                row, frame, work);
+      else if ((status = em_dsp_frame_power_read_f32 (plan, read, user, n_samples, r * frames.stride,
+                                                      frames.length, NULL, row, frame, work)) != EM_DSP_OK)
+        return status;
       if (em_dsp_all_finite_f32 (row, cols))
         {
           /* Calls and branches kept out, so that the loop vectorises. */
@@ -157,4 +163,22 @@ em_dsp_spectrogram_f32 (const em_dsp_spectrogram_params *p, double fs, const flo
         }
     }
   return EM_DSP_OK;
+}
+
+int
+em_dsp_spectrogram_f32 (const em_dsp_spectrogram_params *p, double fs, const float *in,
+                        size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+{
+  if (in == NULL)
+    return EM_DSP_ERR_PARAM;
+  return spectrogram_run (p, fs, in, NULL, NULL, n_samples, out, scratch, scratch_bytes);
+}
+
+int
+em_dsp_spectrogram_f32_read (const em_dsp_spectrogram_params *p, double fs, em_dsp_read_fn read, void *user,
+                             size_t n_samples, float *out, void *scratch, size_t scratch_bytes)
+{
+  if (read == NULL)
+    return EM_DSP_ERR_PARAM;
+  return spectrogram_run (p, fs, NULL, read, user, n_samples, out, scratch, scratch_bytes);
 }

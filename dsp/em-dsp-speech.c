@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "em-dsp-math.h"
+
 #define SPEECH_PI 3.14159265358979323846
 
 /* Frame and bin counts beyond this are nonsense for this library and would
@@ -30,12 +32,12 @@ positive_finite (double v)
 double
 em_dsp_ceil_unless_very_close_to_floor (double v)
 {
-  double f = floor (v);
+  double f = em_dsp_floor_f64 (v);
   double d = v - f;
 
   if (d > 0.0 && d < 0.001)
     return f;
-  return ceil (v);
+  return em_dsp_ceil_f64 (v);
 }
 
 int
@@ -96,16 +98,27 @@ em_dsp_preemphasis_f32 (const float *x, size_t n_samples, float scale,
     out[j] = scale * x[start + j] - cof * (scale * x[start + j - sh]);
 }
 
+/* The device build uses dsp/'s own ln and exp (em-dsp-math.h:
+ * no libm there); they agree with libm's to a few 1e-16, far from moving a
+ * mel point's bin. */
 double
 em_dsp_hz_to_mel (double hz)
 {
+#ifdef EM_DSP_USE_FFTW
   return 1127.0 * log (1.0 + hz / 700.0);
+#else
+  return 1127.0 * em_dsp_ln_f64 (1.0 + hz / 700.0);
+#endif
 }
 
 double
 em_dsp_mel_to_hz (double mel)
 {
+#ifdef EM_DSP_USE_FFTW
   return 700.0 * (exp (mel / 1127.0) - 1.0);
+#else
+  return 700.0 * (em_dsp_exp_f64 (mel / 1127.0) - 1.0);
+#endif
 }
 
 int
@@ -162,7 +175,7 @@ em_dsp_mel_points (size_t num_filters, size_t fft_length, double fs,
         hz -= 0.001;
       /* v4 bins; v ≤ 3 used (fft/2 + 2) here and squeezed the bank into
        * 0 … fs/4. */
-      bin = (int32_t) floor ((double) (fft_length + 1) * hz / fs);
+      bin = (int32_t) em_dsp_floor_f64 ((double) (fft_length + 1) * hz / fs);
       if (points != NULL)
         points[i] = bin;
       /* Filter i−2 spans prev2 … bin; it is all zeros only when empty. */
@@ -403,9 +416,15 @@ em_dsp_dct2_ortho_table_f32 (size_t n, size_t n_out, float *table)
   /* Stored transposed, table[j·n_out + k], so that the transform's inner
    * loop runs over k with independent sums (it vectorises without
    * reordering any sum). */
+  /* In float with dsp/'s own sin/cos and √ (this is the device path;
+   * MFCC's host path takes the double table below). */
   for (j = 0; j < n; j++)
     for (k = 0; k < n_out; k++)
-      table[j * n_out + k] = (float) dct_entry (n, j, k);
+      {
+        float s, c;
+        em_dsp_sincos_turn ((uint32_t) ((k * (2 * j + 1)) % (4 * n)), (uint32_t) (4 * n), &s, &c);
+        table[j * n_out + k] = (float) em_dsp_sqrt_f64 ((k == 0 ? 1.0 : 2.0) / (double) n) * c;
+      }
 }
 
 void
@@ -575,7 +594,7 @@ em_dsp_cmvnw_f32 (float *features, size_t rows, size_t cols, size_t win_size,
         {
           double mean = sum[c] / win;
           double var = sq[c] / win - mean * mean;
-          double sd = var > 0.0 ? sqrt (var) : 0.0;
+          double sd = em_dsp_sqrt_f64 (var);
           features[i * cols + c] = (float) ((double) m[i * cols + c] / (sd + 1e-10));
         }
     }

@@ -14,6 +14,7 @@ em_dsp_status_string (int status)
     case EM_DSP_ERR_FILTERBANK: return "a mel filter is empty: use fewer filters or a longer FFT";
     case EM_DSP_ERR_UNSTABLE: return "the filter design is unstable";
     case EM_DSP_ERR_NOT_FINITE: return "the input holds NaN or infinite values";
+    case EM_DSP_ERR_READ: return "reading the input failed";
     default: return "unknown error";
     }
 }

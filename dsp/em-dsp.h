@@ -24,7 +24,15 @@ typedef enum {
   EM_DSP_ERR_FILTERBANK = -5,   /* a mel filter would be empty */
   EM_DSP_ERR_UNSTABLE = -6,     /* filter design is unstable */
   EM_DSP_ERR_NOT_FINITE = -7,   /* NaN or Inf in the input */
+  EM_DSP_ERR_READ = -8,         /* the read callback of a streaming call failed */
 } em_dsp_status;
+
+/* The streaming calls (em_dsp_mfcc_f32_read, …) read the window through
+ * this instead of holding it whole: copy @length values starting at value
+ * @offset of the window into @out and return 0, or nonzero to stop the
+ * call (it then returns EM_DSP_ERR_READ). Calls come in no fixed order and
+ * may read a value more than once. */
+typedef int (*em_dsp_read_fn) (size_t offset, size_t length, float *out, void *user);
 
 /* A short English reason for a status, for error messages. */
 const char *em_dsp_status_string (int status);

@@ -226,6 +226,20 @@ em_nn_lut_s8 (int32_t n, const int8_t table[256], const int8_t *input, int8_t *o
     output[i] = table[(int32_t) input[i] + 128];
 }
 
+/* floor(num / den) for den > 0 and a quotient below 512, one bit at a
+ * time by multiplication: a 64-bit division would link libgcc's routine
+ * (0.7 kB on a Cortex-M, which has no such instruction). */
+static uint32_t
+div_u64_small (uint64_t num, uint64_t den)
+{
+  uint32_t q = 0, bit;
+
+  for (bit = 256; bit != 0; bit >>= 1)
+    if ((uint64_t) (q | bit) * den <= num)
+      q |= bit;
+  return q;
+}
+
 void
 em_nn_softmax_s8 (int32_t n, const uint32_t table[256], const int8_t *input, int8_t *output)
 {
@@ -244,7 +258,8 @@ em_nn_softmax_s8 (int32_t n, const uint32_t table[256], const int8_t *input, int
   for (i = 0; i < n; i++)
     {
       uint64_t e = table[m - input[i]];
-      int64_t qv = (int64_t) ((e * 256u + sum / 2u) / sum) - 128;
+      /* e ≤ sum, so the quotient is at most 256. */
+      int32_t qv = (int32_t) div_u64_small (e * 256u + sum / 2u, sum) - 128;
       output[i] = (int8_t) (qv > 127 ? 127 : qv);
     }
 }

@@ -1,69 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Fixed-point requantization maths and the tables int8 models carry.
+/* Fixed-point requantization maths of int8 inference.
  *
  * These follow TensorFlow Lite's reference arithmetic so that a model
  * quantized here produces the same bytes on the host, in the generated
  * device library and in TFLite itself. Everything that could overflow or
  * shift a negative number is written so that C99 defines the result (no
  * signed overflow, no right shift of a negative value), because the same
- * file is compiled by whatever toolchain a device uses. */
+ * file is compiled by whatever toolchain a device uses.
+ *
+ * This is the per-inference half, which generated device code compiles:
+ * integer and float arithmetic only, no libm, and no 64-bit division (a
+ * Cortex-M has none; the compiler would link libgcc's 0.7 kB routine).
+ * Multipliers, shifts and tables are made at generation time by
+ * em-nn-quant-prepare.c. */
 #include "em-nn-kernels.h"
-
-#include <math.h>
-
-void
-em_nn_quantize_multiplier (double real_multiplier, int32_t *multiplier, int32_t *shift)
-{
-  double q;
-  long long q_fixed;
-  int exponent = 0;
-
-  if (real_multiplier == 0.0 || real_multiplier != real_multiplier)
-    {
-      *multiplier = 0;
-      *shift = 0;
-      return;
-    }
-  if (real_multiplier - real_multiplier != 0.0)
-    {
-      /* An infinity: frexp leaves its exponent unspecified, so saturate as
-       * any finite value too large would. */
-      *multiplier = INT32_MAX;
-      *shift = 30;
-      return;
-    }
-  q = frexp (real_multiplier, &exponent);
-  q_fixed = llround (q * 2147483648.0);
-  if (q_fixed == 2147483648LL)
-    {
-      q_fixed /= 2;
-      exponent++;
-    }
-  if (exponent < -31)
-    {
-      exponent = 0;
-      q_fixed = 0;
-    }
-  if (exponent > 30)
-    {
-      exponent = 30;
-      q_fixed = 2147483647LL;
-    }
-  *multiplier = (int32_t) q_fixed;
-  *shift = (int32_t) exponent;
-}
 
 int32_t
 em_nn_saturating_rounding_doubling_high_mul (int32_t a, int32_t b)
 {
-  int64_t ab, nudge;
+  int64_t ab, nudge, x, mag;
 
   if (a == INT32_MIN && b == INT32_MIN)
     return INT32_MAX;
   ab = (int64_t) a * (int64_t) b;
-  nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
-  /* C99 division truncates toward zero, as the reference requires. */
-  return (int32_t) ((ab + nudge) / ((int64_t) 1 << 31));
+  /* int64 constants: int is 16 bits on AVR, where 1 << 30 is 0 */
+  nudge = ab >= 0 ? ((int64_t) 1 << 30) : (1 - ((int64_t) 1 << 30));
+  /* The reference divides by 2^31 truncating toward zero: shift the
+   * magnitude (|ab + nudge| < 2^62, so its negation cannot overflow). */
+  x = ab + nudge;
+  mag = (int64_t) ((x >= 0 ? (uint64_t) x : (uint64_t) 0 - (uint64_t) x) >> 31);
+  return (int32_t) (x >= 0 ? mag : -mag);
 }
 
 /* Arithmetic shift right without relying on implementation-defined
@@ -104,87 +70,35 @@ em_nn_multiply_by_quantized_multiplier (int32_t x, int32_t multiplier, int32_t s
                                        right);
 }
 
-void
-em_nn_quant_add_prepare (float scale1, int32_t zp1, float scale2, int32_t zp2,
-                         float scale_out, int32_t zp_out, int32_t act_min, int32_t act_max,
-                         EmNnQuantAdd *q)
-{
-  double twice_max = 2.0 * (double) (scale1 > scale2 ? scale1 : scale2);
-  double real1 = (double) scale1 / twice_max;
-  double real2 = (double) scale2 / twice_max;
-  double real_out = twice_max / ((double) (1 << 20) * (double) scale_out);
-
-  q->input1_offset = -zp1;
-  q->input2_offset = -zp2;
-  q->output_offset = zp_out;
-  q->left_shift = 20;
-  em_nn_quantize_multiplier (real1, &q->input1_multiplier, &q->input1_shift);
-  em_nn_quantize_multiplier (real2, &q->input2_multiplier, &q->input2_shift);
-  em_nn_quantize_multiplier (real_out, &q->output_multiplier, &q->output_shift);
-  q->act_min = act_min;
-  q->act_max = act_max;
-}
-
-static double
-apply_act (EmNnActivation act, double x)
-{
-  switch (act)
-    {
-    case EM_NN_ACT_RELU:
-      return x > 0.0 ? x : 0.0;
-    case EM_NN_ACT_RELU6:
-      return x > 0.0 ? (x < 6.0 ? x : 6.0) : 0.0;
-    case EM_NN_ACT_SIGMOID:
-      return 1.0 / (1.0 + exp (-x));
-    case EM_NN_ACT_TANH:
-      return tanh (x);
-    case EM_NN_ACT_NONE:
-    default:
-      return x;
-    }
-}
-
-/* round() is half away from zero; clamping before the conversion keeps
- * huge or infinite values defined. */
+/* round(v) + zp (half away from zero) clamped to int8, in float and
+ * integers: the same result as libm's round() in double, without libm.
+ * Beyond ±2^22 the int8 result saturates whatever zp is, so v is clamped
+ * there first; below it, v − trunc(v) is exact. NaN gives zp. */
 static int8_t
-round_clamp_s8 (double v, int32_t zp)
+round_clamp_s8 (float v, int32_t zp)
 {
-  double r;
+  int64_t r;
+  int32_t t;
+  float f;
 
   if (v != v)
-    r = (double) zp;
-  else
-    r = round (v) + (double) zp;
-  if (r < -128.0)
-    r = -128.0;
-  if (r > 127.0)
-    r = 127.0;
+    v = 0.0f;
+  if (v > 4194304.0f)
+    v = 4194304.0f;
+  if (v < -4194304.0f)
+    v = -4194304.0f;
+  t = (int32_t) v;
+  f = v - (float) t;
+  if (f >= 0.5f)
+    t++;
+  else if (f <= -0.5f)
+    t--;
+  r = (int64_t) t + zp;
+  if (r < -128)
+    r = -128;
+  if (r > 127)
+    r = 127;
   return (int8_t) r;
-}
-
-void
-em_nn_make_lut_s8 (EmNnActivation act, float in_scale, int32_t in_zp,
-                   float out_scale, int32_t out_zp, int8_t table[256])
-{
-  int32_t i;
-
-  for (i = -128; i <= 127; i++)
-    {
-      double x = (double) in_scale * (double) (i - in_zp);
-      double y = apply_act (act, x);
-      table[i + 128] = round_clamp_s8 (y / (double) out_scale, out_zp);
-    }
-}
-
-void
-em_nn_make_softmax_lut_s8 (float in_scale, uint32_t table[256])
-{
-  int32_t d;
-
-  /* exp(0) × 2^24 is the largest entry, so every value fits in uint32 and a
-   * row of up to 2^39 values sums without overflowing uint64. */
-  for (d = 0; d < 256; d++)
-    table[d] = (uint32_t) llround (exp (-(double) d * (double) in_scale) * 16777216.0);
 }
 
 void
@@ -195,8 +109,7 @@ em_nn_quantize_s8 (int32_t n, float scale, int32_t zero_point, const float *inpu
   for (i = 0; i < n; i++)
     {
       /* float division, as TFLite's reference Quantize does. */
-      float v = input[i] / scale;
-      output[i] = round_clamp_s8 ((double) v, zero_point);
+      output[i] = round_clamp_s8 (input[i] / scale, zero_point);
     }
 }
 

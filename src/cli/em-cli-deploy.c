@@ -15,6 +15,7 @@
 #include "em-cli.h"
 #include "em-codegen.h"
 #include "em-codegen-build.h"
+#include "em-codegen-chip.h"
 #include "em-codegen-report.h"
 #include "targets/wasm/em-codegen-wasm.h"
 #include "em-error.h"
@@ -42,11 +43,21 @@ static const char deploy_help[] =
   "microphone); --build runs wasm/build.sh: ember-impulse.js + .wasm (needs\n"
   "the Debian package emscripten).\n"
   "\n"
+  "--target arduino writes an Arduino library: library.properties, src/ (the\n"
+  "library, flat) and examples/ember_classify/, a sketch that classifies a\n"
+  "window of the project's data and prints the scores over Serial.\n"
+  "\n"
   "--report (no -o) builds the library for a Cortex-M4F (--target cortex-m4f,\n"
   "the default; needs gcc-arm-none-eabi and libnewlib-arm-none-eabi) in a\n"
   "temporary folder with a minimal firmware and prints flash (text + rodata +\n"
   "data) and RAM (data + bss + arena) by part — DSP, NN, weights, runtime —\n"
   "from the linker map; --json prints them as one JSON object.\n"
+  "\n"
+  "--part NAME (see --list-parts) checks that build against a real part: with\n"
+  "--report, or before writing -o DIR, an impulse whose flash (text + rodata\n"
+  "+ data) or RAM (data + bss + arena + a 2 kB stack reserve) exceeds the\n"
+  "part's is refused with one line naming what overflows and by how much\n"
+  "(the sizes are the Cortex-M4F build's; code for other cores differs).\n"
   "\n"
   "--test-vectors FILE writes, for every window of the testing set, one JSON\n"
   "line {sample, window, label, window_values, features, outputs[, anomaly]}\n"
@@ -314,9 +325,23 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const
   d->cg = cg = em_codegen_impulse_new ();
   {
     g_autoptr(EmWindower) w = em_windower_new (&impulse->input, NULL, d->template, error);
+    g_autoptr(EmSample) full = NULL;
+    const EmSignal *first;
+    guint n_windows = 0;
+
     if (w == NULL)
       return FALSE;
     cg->input = *em_windower_get_info (w);
+    /* The template's first window, for examples that run without a sensor
+     * (the Arduino sketch); an example without one still works. */
+    if ((full = em_project_get_sample (project, em_sample_get_id (d->template), TRUE, NULL)) != NULL &&
+        em_windower_set_sample (w, full, &n_windows, NULL) && n_windows > 0 && (first = em_windower_get (w, 0)) != NULL)
+      {
+        guint n = cg->input.input_kind == EM_INPUT_IMAGE ? cg->input.width * cg->input.height * 3
+                                                         : cg->input.n_frames * cg->input.n_axes;
+        cg->example_window = g_array_sized_new (FALSE, FALSE, sizeof (float), n);
+        g_array_append_vals (cg->example_window, first->data, n);
+      }
   }
   cg->axes = input_axes (impulse, d->template);
   cg->window_ms = impulse->input.window_size_ms;
@@ -503,8 +528,28 @@ codegen_exit_code (const GError *error)
 
 /* --- --report and --build (codegen/em-codegen-build.c does the building) --------------- */
 
+/* --part: one line on stdout when it fits (unless @quiet: --json), else
+ * one on stderr and exit 3. */
 static int
-deploy_report (Deploy *d, const char *target, gboolean json)
+check_part (const EmCodegenChip *chip, const EmCodegenReport *report, gboolean quiet)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  if (chip == NULL)
+    return EM_EXIT_OK;
+  if (!em_codegen_chip_check (chip, report, &line, &error))
+    {
+      fprintf (stderr, "ember-cli: %s\n", error->message);
+      return EM_EXIT_BAD_INPUT;
+    }
+  if (!quiet)
+    printf ("%s\n", line);
+  return EM_EXIT_OK;
+}
+
+static int
+deploy_report (Deploy *d, const char *target, gboolean json, const EmCodegenChip *chip)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(EmCodegenReport) report = NULL;
@@ -547,7 +592,23 @@ deploy_report (Deploy *d, const char *target, gboolean json)
       printf ("\ncode overhead (flash - weights - DSP tables): %" G_GUINT64_FORMAT " bytes\n",
               report->flash - weights - dsp_tables);
     }
-  return EM_EXIT_OK;
+  return check_part (chip, report, json);
+}
+
+/* deploy -o DIR --part NAME: measure first, write nothing that does not fit. */
+static int
+deploy_check_part (Deploy *d, const EmCodegenChip *chip)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmCodegenReport) report = NULL;
+  EmCodegenSummary summary = { 0 };
+
+  if ((report = em_codegen_build_report (d->cg, &summary, &error)) == NULL)
+    {
+      fprintf (stderr, "ember-cli: --part %s: %s\n", chip->name, error->message);
+      return error->domain == EM_CODEGEN_ERROR ? codegen_exit_code (error) : EM_EXIT_FAILURE;
+    }
+  return check_part (chip, report, FALSE);
 }
 
 /* --- the command ---------------------------------------------------------------- */
@@ -559,8 +620,11 @@ em_cli_deploy_main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(EmProject) project = NULL;
   g_autoptr(EmImpulse) impulse = NULL;
-  g_autofree char *target = NULL, *output = NULL, *block = NULL, *vectors = NULL;
+  g_autofree char *target = NULL, *output = NULL, *block = NULL, *vectors = NULL, *part = NULL;
   gboolean use_float = FALSE, force = FALSE, list = FALSE, report = FALSE, json = FALSE, build = FALSE;
+  gboolean list_parts = FALSE;
+  g_autoptr(GPtrArray) chips = NULL;
+  const EmCodegenChip *chip = NULL;
   double threshold = 0.6;
   EmCodegenSummary summary = { 0 };
   Deploy d = { 0 };
@@ -578,6 +642,9 @@ em_cli_deploy_main (int argc, char **argv)
     { "build", 0, 0, G_OPTION_ARG_NONE, &build,
       "With --target linux: build DIR/runner with cc; wasm: DIR/wasm/ember-impulse.js + .wasm with emcc", NULL },
     { "list-targets", 0, 0, G_OPTION_ARG_NONE, &list, "List the targets and exit", NULL },
+    { "part", 0, 0, G_OPTION_ARG_STRING, &part,
+      "With --report or -o: refuse an impulse that does not fit this microcontroller (see --list-parts)", "NAME" },
+    { "list-parts", 0, 0, G_OPTION_ARG_NONE, &list_parts, "List the parts --part knows and exit", NULL },
     { "test-vectors", 0, 0, G_OPTION_ARG_FILENAME, &vectors,
       "Write Ember's per-window results on the testing set to FILE (JSON lines)", "FILE" },
     { NULL }
@@ -592,6 +659,26 @@ em_cli_deploy_main (int argc, char **argv)
       for (const EmCodegenTarget *t = em_codegen_targets (); t->id != NULL; t++)
         printf ("%s\t%s\n", t->id, t->description);
       return EM_EXIT_OK;
+    }
+  if (list_parts || part != NULL)
+    {
+      if ((chips = em_codegen_chips_load (&error)) == NULL)
+        {
+          fprintf (stderr, "ember-cli: %s\n", error->message);
+          return EM_EXIT_FAILURE;
+        }
+      for (guint i = 0; list_parts && i < chips->len; i++)
+        {
+          const EmCodegenChip *c = g_ptr_array_index (chips, i);
+          printf ("%-12s %-11s flash %8" G_GUINT64_FORMAT "  RAM %7" G_GUINT64_FORMAT "%s%s\n", c->name, c->core,
+                  c->flash, c->ram, c->note != NULL ? "  " : "", c->note != NULL ? c->note : "");
+        }
+      if (list_parts)
+        return EM_EXIT_OK;
+      if ((chip = em_codegen_chips_find (chips, part, &error)) == NULL)
+        return em_cli_usage ("%s (see --list-parts)", error->message);
+      if (!report && output == NULL)
+        return em_cli_usage ("--part goes with --report or -o DIR");
     }
   if (argc != 2)
     return em_cli_usage ("deploy needs exactly one PROJECT");
@@ -638,12 +725,17 @@ em_cli_deploy_main (int argc, char **argv)
     }
   if (report)
     {
-      code = deploy_report (&d, target, json);
+      code = deploy_report (&d, target, json, chip);
       if (code != EM_EXIT_OK || vectors == NULL)
         {
           deploy_clear (&d);
           return code;
         }
+    }
+  if (output != NULL && chip != NULL && !report && (code = deploy_check_part (&d, chip)) != EM_EXIT_OK)
+    {
+      deploy_clear (&d);
+      return code;
     }
   if (output != NULL)
     {
