@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <math.h>
 #include <string.h>
+#include "em-nn-fomo.h"
 #include "em-nn-net.h"
 #include "em-nn-optim-private.h"
 #include "em-nn-sliced-private.h"
@@ -30,6 +31,7 @@ em_nn_train_options_init (EmNnTrainOptions *o)
   o->validation = NULL;
   o->early_stopping_patience = 0;
   o->seed = 1;
+  o->object_weight = EM_NN_FOMO_OBJECT_WEIGHT;
 }
 
 void
@@ -64,6 +66,42 @@ is_classification (const EmNnTrainOptions *o)
   return o->loss == EM_NN_LOSS_CROSS_ENTROPY;
 }
 
+static gboolean
+is_fomo (const EmNnTrainOptions *o)
+{
+  return o->loss == EM_NN_LOSS_FOMO;
+}
+
+/* Per-cell targets: the model's output is [h][w][n_classes] logits. */
+static gboolean
+check_fomo_data (const EmNnModel *model, const EmNnDataset *data, const char *what, GError **error)
+{
+  EmNnDims out = em_nn_model_output (model);
+  int n_cells = out.h * out.w;
+
+  if (data->y_cells == NULL)
+    {
+      g_set_error (error, EM_NN_ERROR, EM_NN_ERROR_INVALID_DATA,
+                   "%sobject detection needs per-cell targets (y_cells)", what);
+      return FALSE;
+    }
+  if (data->n_classes < 2 || data->n_classes != out.c)
+    {
+      g_set_error (error, EM_NN_ERROR, EM_NN_ERROR_INVALID_DATA,
+                   "%sclasses: %d with background, the model's output has %d channels per cell", what,
+                   data->n_classes, out.c);
+      return FALSE;
+    }
+  for (gsize i = 0; i < (gsize) data->n * n_cells; i++)
+    if (data->y_cells[i] < 0 || data->y_cells[i] >= data->n_classes)
+      {
+        g_set_error (error, EM_NN_ERROR, EM_NN_ERROR_INVALID_DATA, "%swindow %d, cell %d: target %d out of range 0..%d",
+                     what, (int) (i / n_cells), (int) (i % n_cells), data->y_cells[i], data->n_classes - 1);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* @what prefixes messages about an explicit validation set ("validation: "). */
 static gboolean
 check_data (const EmNnModel *model, const EmNnDataset *data, const EmNnTrainOptions *o,
@@ -83,7 +121,12 @@ check_data (const EmNnModel *model, const EmNnDataset *data, const EmNnTrainOpti
                    "%sfeatures: %d per window, the model's input takes %d", what, data->n_features, in_size);
       return FALSE;
     }
-  if (is_classification (o))
+  if (is_fomo (o))
+    {
+      if (!check_fomo_data (model, data, what, error))
+        return FALSE;
+    }
+  else if (is_classification (o))
     {
       if (data->y == NULL)
         {
@@ -182,6 +225,21 @@ check_setup (EmNnModel *model, const EmNnDataset *data, const EmNnTrainOptions *
                    "%s: cross-entropy needs a softmax as the last layer", last->name);
       return FALSE;
     }
+  /* The per-cell softmax lives in the loss: a softmax layer would be over
+   * the whole flattened grid, which is not what FOMO means. */
+  if (is_fomo (o) && last->type == EM_NN_SOFTMAX)
+    {
+      g_set_error (error, EM_NN_ERROR, EM_NN_ERROR_INVALID_MODEL,
+                   "%s: object detection trains on per-cell logits; end the model with the 1x1 convolution, "
+                   "not a softmax", last->name);
+      return FALSE;
+    }
+  if (is_fomo (o) && !(o->object_weight > 0 && isfinite (o->object_weight)))
+    {
+      g_set_error (error, EM_NN_ERROR, EM_NN_ERROR_INVALID_DATA, "object weight %g: must be above 0",
+                   o->object_weight);
+      return FALSE;
+    }
   if (o->epochs < 1 || o->batch_size < 1)
     {
       g_set_error (error, EM_NN_ERROR, EM_NN_ERROR_INVALID_DATA, "%s %d: must be at least 1",
@@ -231,6 +289,7 @@ typedef struct {
   double sum_loss;    /* Σ w_i · loss_i */
   double sum_weight;  /* Σ w_i */
   guint  right;
+  guint  counted;     /* fomo: object cells seen (right counts those predicted right) */
 } LossSum;
 
 /* Loss of one batch (rows index @data) from the network's output, added to
@@ -245,7 +304,33 @@ batch_loss (const EmNnTrainOptions *o, const EmNnDataset *data, const int *rows,
 {
   double sum = 0, wsum = 0;
 
-  if (is_classification (o))
+  if (is_fomo (o))
+    {
+      int n_cells = k / data->n_classes, c = data->n_classes;
+      /* em_nn_fomo_loss averages over cells; the batch is averaged over windows. */
+      for (int i = 0; i < n; i++)
+        {
+          const float *z = out + (gsize) i * k;
+          const int32_t *t = data->y_cells + (gsize) rows[i] * n_cells;
+          float *g = d != NULL ? d + (gsize) i * k : NULL;
+          sum += em_nn_fomo_loss (z, t, n_cells, c, (float) o->object_weight, g);
+          wsum += 1;
+          for (int j = 0; j < n_cells; j++)
+            if (t[j] != 0)
+              {
+                int best = 0;
+                for (int q = 1; q < c; q++)
+                  if (z[(gsize) j * c + q] > z[(gsize) j * c + best])
+                    best = q;
+                acc->counted++;
+                acc->right += best == t[j];
+              }
+        }
+      if (d != NULL)
+        for (gsize i = 0; i < (gsize) n * k; i++)
+          d[i] /= n;
+    }
+  else if (is_classification (o))
     {
       double eps = o->label_smoothing, off = eps / k, on = 1.0 - eps + off;
       for (int i = 0; i < n; i++)
@@ -421,7 +506,10 @@ evaluate (Trainer *t, const EmNnDataset *data, const int *rows, int n, double *l
       batch_loss (t->o, data, rows + s, nb, out, t->out_size, NULL, NULL, &acc);
     }
   *loss = acc.sum_weight > 0 ? acc.sum_loss / acc.sum_weight : NAN;
-  *accuracy = is_classification (t->o) && n > 0 ? (double) acc.right / n : NAN;
+  if (is_fomo (t->o))
+    *accuracy = acc.counted > 0 ? (double) acc.right / acc.counted : NAN;
+  else
+    *accuracy = is_classification (t->o) && n > 0 ? (double) acc.right / n : NAN;
 }
 
 /* Training and validation rows. Classification splits each class on its
@@ -523,7 +611,10 @@ em_nn_train (EmNnModel *model, const EmNnDataset *data, const EmNnTrainOptions *
             }
         }
       st.loss = acc.sum_weight > 0 ? acc.sum_loss / acc.sum_weight : NAN;
-      st.accuracy = is_classification (o) ? (double) acc.right / train->len : NAN;
+      if (is_fomo (o))
+        st.accuracy = acc.counted > 0 ? (double) acc.right / acc.counted : NAN;
+      else
+        st.accuracy = is_classification (o) ? (double) acc.right / train->len : NAN;
       if (has_val)
         {
           evaluate (&t, val_data, (int *) val->data, val->len, &st.val_loss, &st.val_accuracy);

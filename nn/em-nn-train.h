@@ -16,6 +16,12 @@ typedef enum {
   EM_NN_LOSS_CROSS_ENTROPY,   /* last layer softmax; y = class index */
   EM_NN_LOSS_MSE,             /* y_value = targets (n × outputs) */
   EM_NN_LOSS_HUBER,
+  /* FOMO-style detection (em-nn-fomo.h): the model outputs per-cell LOGITS
+   * [grid_h][grid_w][C + 1] (no softmax layer: the per-cell softmax is
+   * folded into the loss here and applied after the network at inference,
+   * em_nn_fomo_softmax_f32); y_cells = target class per cell; loss =
+   * em_nn_fomo_loss per window averaged over the batch. */
+  EM_NN_LOSS_FOMO,
 } EmNnLoss;
 
 typedef enum {
@@ -32,6 +38,11 @@ typedef struct {
   int          n_classes;
   const float *y_value;    /* regression: n × n_outputs; else NULL */
   int          n_outputs;
+  /* EM_NN_LOSS_FOMO: n × n_cells targets in 0..n_classes-1 (0 = background),
+   * cells row-major as em_nn_fomo_targets() writes them; n_classes is then
+   * C + 1, the model's output channels, and n_cells = output size / n_classes.
+   * NULL otherwise. (Appended: zero-initialised datasets keep working.) */
+  const int32_t *y_cells;
 } EmNnDataset;
 
 typedef struct {
@@ -50,6 +61,7 @@ typedef struct {
   int            early_stopping_patience; /* 0 = off; monitors val loss, restores best */
   guint64        seed;                /* 1 */
   EmNnAugment    augment;             /* all zero = off */
+  double         object_weight;       /* fomo: weight of object cells, EM_NN_FOMO_OBJECT_WEIGHT (100) */
 } EmNnTrainOptions;
 
 void em_nn_train_options_init (EmNnTrainOptions *options);
@@ -57,7 +69,8 @@ void em_nn_train_options_init (EmNnTrainOptions *options);
 typedef struct {
   int    epoch;          /* 1-based */
   int    n_epochs;
-  double loss, accuracy;           /* training (accuracy: classification only, else NAN) */
+  double loss, accuracy;           /* training (accuracy: classification only, else NAN;
+                                    * fomo: the share of object cells whose argmax is their class) */
   double val_loss, val_accuracy;   /* NAN without validation data */
   double seconds;                  /* this epoch's wall time */
 } EmNnEpochStats;

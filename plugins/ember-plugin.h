@@ -135,12 +135,25 @@ typedef struct {
   const char *const *labels;       /* [n_classes], sorted */
 } EmLearnInfo;
 
+/* A ground-truth box for object detection, in the impulse input's pixels
+ * (the image as the input block resized it: width × height; x right, y down,
+ * (x, y) the top-left corner). */
+typedef struct {
+  int32_t label;                   /* 1..n_classes: index into EmLearnInfo.labels plus 1 (0 is background) */
+  float   x, y, w, h;
+} EmLearnBox;
+
 /* Borrowed arrays. */
 typedef struct {
   uint32_t       n;                /* windows */
   const float   *x;                /* n × n_features */
   const int32_t *y;                /* classification: class index per window; else NULL */
   const float   *y_value;          /* regression: target per window; else NULL */
+  /* Appended for EM_TASK_OBJECT_DETECTION (NULL for every other task; Ember
+   * zero-fills the struct, so blocks of other tasks never see garbage):
+   * window i's boxes are boxes[box_start[i] .. box_start[i + 1]). */
+  const uint32_t   *box_start;     /* [n + 1] */
+  const EmLearnBox *boxes;         /* [box_start[n]] */
 } EmLearnData;
 
 typedef struct {
@@ -164,7 +177,18 @@ typedef enum {
   EM_TASK_CLASSIFICATION = 1,  /* labels are classes */
   EM_TASK_REGRESSION = 2,      /* labels are numbers: the target */
   EM_TASK_ANOMALY = 3,         /* unsupervised: labels are not used for training */
+  EM_TASK_OBJECT_DETECTION = 4, /* labels are the boxes' labels (EmLearnData.boxes); info.n_classes
+                                 * counts them without background. run() writes objects: see
+                                 * EM_LEARN_OBJECT_* below */
 } EmLearnTask;
+
+/* Object detection: run() writes out[0] = the number of objects written
+ * (0..EM_LEARN_MAX_OBJECTS, as a float), then per object
+ * EM_LEARN_OBJECT_FLOATS floats: label (1..n_classes), x, y, w, h (box in
+ * input pixels), cx, cy (centroid), score (0..1); load() reports
+ * n_outputs = 1 + EM_LEARN_MAX_OBJECTS × EM_LEARN_OBJECT_FLOATS. */
+#define EM_LEARN_MAX_OBJECTS   64
+#define EM_LEARN_OBJECT_FLOATS 8
 
 typedef struct {
   uint32_t task;   /* an EmLearnTask */

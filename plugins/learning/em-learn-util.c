@@ -11,6 +11,7 @@ em_learn_kind_to_string (EmLearnKind kind)
     case EM_LEARN_REGRESSION: return "regression";
     case EM_LEARN_ANOMALY_KMEANS: return "anomaly-kmeans";
     case EM_LEARN_ANOMALY_GMM: return "anomaly-gmm";
+    case EM_LEARN_OBJECT_DETECTION: return "object-detection";
     default: return "unknown";
     }
 }

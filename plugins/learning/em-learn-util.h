@@ -29,6 +29,7 @@ typedef enum {
   EM_LEARN_REGRESSION = 2,
   EM_LEARN_ANOMALY_KMEANS = 3,
   EM_LEARN_ANOMALY_GMM = 4,
+  EM_LEARN_OBJECT_DETECTION = 5,  /* object-detection/ (FOMO); also "FOMO" section: em-fomo-private.h */
 } EmLearnKind;
 
 const char *em_learn_kind_to_string (EmLearnKind kind);

@@ -300,6 +300,13 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const
   if (!load_learner (project, impulse, registry, block_id, &d->primary, error))
     return FALSE;
   task = em_learn_task_for_block (d->primary.block);
+  if (task == EM_TASK_OBJECT_DETECTION)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
+                   "block %s: object detection cannot be deployed yet (the generated code has no "
+                   "per-cell post-processing); train and test it in Ember for now", d->primary.lb->id);
+      return FALSE;
+    }
   /* An anomaly block on the same features rides along with a classifier. */
   if (block_id == NULL && task != EM_TASK_ANOMALY)
     for (guint i = 0; i < impulse->learn_blocks->len; i++)

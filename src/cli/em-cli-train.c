@@ -29,7 +29,8 @@ static const char test_help[] =
   "quantizes, and stores the metrics and per-window predictions in the project.\n"
   "Classification: accuracy, per-class precision / recall / F1, the confusion\n"
   "matrix and the rate of uncertain windows (top probability under --threshold);\n"
-  "regression: MSE / MAE; anomaly detection: score summary per label.\n"
+  "regression: MSE / MAE; anomaly detection: score summary per label; object\n"
+  "detection: per-class precision / recall / F1 (a centroid inside a box of its class).\n"
   "\n"
   "Exit status: 0 tested; 1 running the model failed; 2 bad command line;\n"
   "3 the model is out of date (retrain) or there are no testing windows; 4 the\n"
@@ -106,6 +107,39 @@ print_scalar (const char *indent, const char *name, JsonNode *node)
     printf ("%s%s: %s\n", indent, name, json_node_get_string (node));
 }
 
+static JsonObject *member_object (JsonObject *o, const char *name);
+static char       *format_value  (JsonObject *o, const char *name, gboolean percent, int index);
+
+/* Object detection (em_nn_fomo_metrics_to_json): pooled and per-class
+ * precision / recall / F1 by centroids, float next to int8. */
+static void
+print_detection (JsonObject *f, JsonObject *q)
+{
+  JsonArray *labels = f != NULL && json_object_has_member (f, "labels") ? json_object_get_array_member (f, "labels") : NULL;
+  const char *member[] = { "precision", "recall", "f1" };
+
+  printf ("  %-16s %-23s %s\n", "", "float: P / R / F1", q != NULL ? "int8: P / R / F1" : "");
+  for (guint i = 0; labels != NULL && i <= json_array_get_length (labels); i++)
+    {
+      gboolean all = i == json_array_get_length (labels);
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      g_string_append_printf (line, "  %-16s", all ? "all (micro)" : json_array_get_string_element (labels, i));
+      for (guint v = 0; v < (q != NULL ? 2u : 1u); v++)
+        {
+          g_autoptr(GString) cell = g_string_new (NULL);
+          for (guint k = 0; k < 3; k++)
+            {
+              g_autofree char *name = g_strdup_printf ("%s_all", member[k]);
+              g_autofree char *x = format_value (v == 0 ? f : q, all ? name : member[k], FALSE, all ? -1 : (int) i);
+              g_string_append_printf (cell, "%s%s", k > 0 ? " / " : "", x);
+            }
+          g_string_append_printf (line, " %-23s", cell->str);
+        }
+      printf ("%s\n", g_strchomp (line->str));
+    }
+}
+
 static void
 print_train_summary (const char *report_json)
 {
@@ -141,6 +175,11 @@ print_train_summary (const char *report_json)
   names = json_object_get_members (model);
   for (GList *l = names; l != NULL; l = l->next)
     print_scalar ("  ", l->data, json_object_get_member (model, l->data));
+  if (member_object (model, "validation_detection") != NULL)
+    {
+      printf ("  validation detection (centroid in a same-class box):\n");
+      print_detection (member_object (model, "validation_detection"), member_object (model, "validation_detection_int8"));
+    }
   /* Per-epoch history, when the block keeps one: the last and the best epoch. */
   if (json_object_has_member (model, "history") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (model, "history")))
     {
@@ -358,6 +397,15 @@ print_test (const char *result_json)
           if (q != NULL)
             print_confusion ("int8", q, labels);
         }
+    }
+  else if (strcmp (task, "object-detection") == 0)
+    {
+      print_row ("images", f, q, "n_images", FALSE, -1);
+      print_row ("boxes", f, q, "test_boxes", FALSE, -1);
+      print_row ("F1 (all classes)", f, q, "f1_all", FALSE, -1);
+      print_row ("macro F1", f, q, "macro_f1", FALSE, -1);
+      printf ("  (a detection counts when its centroid is inside a box of its class)\n\n");
+      print_detection (f, q);
     }
   else if (strcmp (task, "regression") == 0)
     {

@@ -69,6 +69,8 @@ int          em_cli_train_main        (int argc, char **argv);
 int          em_cli_test_main         (int argc, char **argv);
 int          em_cli_deploy_main       (int argc, char **argv);
 int          em_cli_device_main       (int argc, char **argv);
+int          em_cli_board_main        (int argc, char **argv);
+int          em_cli_flash_main        (int argc, char **argv);
 int          em_cli_capture_main      (int argc, char **argv);
 int          em_cli_serve_main        (int argc, char **argv);
 int          em_cli_version_main      (int argc, char **argv);

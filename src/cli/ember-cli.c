@@ -14,6 +14,8 @@ static const EmCliCommand groups[] = {
   { "deploy", "generate code that runs the impulse on a device", em_cli_deploy_main },
   { "demo", "create a bundled demo project, offline", em_cli_demo_main },
   { "device", "serial boards: list ports, forward data", em_cli_device_main },
+  { "board", "boards Ember knows and the ports that match them", em_cli_board_main },
+  { "flash", "write a firmware image through a board's serial bootloader", em_cli_flash_main },
   { "capture", "record from the computer's microphone and camera", em_cli_capture_main },
   { "serve", "run the HTTP ingestion server for devices", em_cli_serve_main },
   { "version", "snapshots of the project: create, list, restore, delete", em_cli_version_main },

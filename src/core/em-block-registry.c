@@ -340,7 +340,7 @@ check_block (const EmBlockInfo *info, guint index, JsonParser *parser, char **wh
           ops->run == NULL || ops->free == NULL)
         return (*why = g_strdup_printf ("block '%s' lacks defaults, train, free_model, load, run or free",
                                         info->id)), FALSE;
-      if (ops->task < EM_TASK_CLASSIFICATION || ops->task > EM_TASK_ANOMALY)
+      if (ops->task < EM_TASK_CLASSIFICATION || ops->task > EM_TASK_OBJECT_DETECTION)
         return (*why = g_strdup_printf ("block '%s' has an unknown learning task %u", info->id, ops->task)), FALSE;
     }
   if (!json_parser_load_from_data (parser, info->params_schema != NULL ? info->params_schema : "[]", -1, &error))

@@ -5,9 +5,8 @@
  * so the project is the same on every machine (no external tool, no data
  * set, no network).
  *
- * The impulse has the 96×96 input and the image processing block only: the
- * object-detection learning block (FOMO-style centroids) comes with issue 8's
- * learning plugin and is added to this impulse when that plugin exists. */
+ * The impulse: the 96×96 input, the image processing block (RGB) and the
+ * object-detection learning block (FOMO-style centroids). */
 #include <math.h>
 #include <string.h>
 
@@ -262,7 +261,7 @@ objects_sample (guint index, guint32 seed, GError **error)
   return g_steal_pointer (&s);
 }
 
-/* The image input at 96×96 and the image block in RGB. */
+/* The image input at 96×96, the image block in RGB and the detector. */
 static gboolean
 objects_impulse (Demo *d, GError **error)
 {
@@ -277,6 +276,12 @@ objects_impulse (Demo *d, GError **error)
   json_object_set_string_member (image->params, "channels", "RGB");
   image->x = 220;
   image->y = 40;
+  {
+    const char *inputs[] = { "image", NULL };
+    EmImpulseLearnBlock *detect = em_impulse_add_learn_block (impulse, "object-detection", "object-detection", inputs);
+    detect->x = 420;
+    detect->y = 40;
+  }
   return em_impulse_save (d->project, impulse, error);
 }
 

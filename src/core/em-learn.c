@@ -5,6 +5,7 @@
 #include "em-feature-cache.h"
 #include "em-features.h"
 #include "em-learn.h"
+#include "em-learn-boxes.h"
 #include "em-learn-validation.h"
 #include "em-model-store.h"
 #include "em-windower.h"
@@ -27,6 +28,7 @@ em_learn_task_to_string (EmLearnTask task)
     {
     case EM_TASK_REGRESSION: return "regression";
     case EM_TASK_ANOMALY: return "anomaly";
+    case EM_TASK_OBJECT_DETECTION: return "object-detection";
     case EM_TASK_CLASSIFICATION:
     default: return "classification";
     }
@@ -46,6 +48,8 @@ em_learn_set_free (EmLearnSet *set)
   g_clear_pointer (&set->sample_labels, g_ptr_array_unref);
   g_free (set->label_index);
   g_free (set->first_skip);
+  g_free (set->box_start);
+  g_free (set->boxes);
   g_free (set);
 }
 
@@ -488,6 +492,9 @@ em_learn_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regist
     }
   set->info.n_classes = set->task == EM_TASK_CLASSIFICATION ? g_strv_length (set->labels) : 0;
   set->info.labels = set->info.n_classes > 0 ? (const char * const *) set->labels : NULL;
+  if (set->task == EM_TASK_OBJECT_DETECTION &&
+      !em_learn_boxes_gather (set, project, impulse, lb->id, labels, category == EM_CATEGORY_TRAINING, error))
+    return NULL;
   return g_steal_pointer (&set);
 }
 
@@ -659,6 +666,8 @@ em_learn_train (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registr
   data.x = set->x;
   data.y = set->y;
   data.y_value = set->y_value;
+  data.box_start = set->box_start;
+  data.boxes = set->boxes;
   start = g_get_monotonic_time ();
   rc = ops->train (params->params, params->n_params, &set->info, &data, &callbacks, &model, &model_len,
                    plugin_report, REPORT_BYTES, err, sizeof err);

@@ -28,6 +28,12 @@ typedef struct {
   guint        n_samples;   /* samples with windows */
   guint        n_skipped;   /* samples left out */
   char        *first_skip;  /* why the first was left out (nullable) */
+  /* object detection (em-learn-boxes.h): window i's boxes are
+   * boxes[box_start[i] .. box_start[i + 1]), in the input's pixels, labels
+   * 1..n_classes (index into @labels + 1); else NULL */
+  guint32     *box_start;   /* [n + 1] */
+  EmLearnBox  *boxes;       /* [n_boxes] */
+  guint        n_boxes;
 } EmLearnSet;
 
 void          em_learn_set_free        (EmLearnSet *set);

@@ -4,6 +4,7 @@
 #include "em-error.h"
 #include "em-model-store.h"
 #include "em-model-test.h"
+#include "em-model-test-detect.h"
 #include "em-nn-metrics.h"
 
 #define DEFAULT_THRESHOLD 0.6f
@@ -103,6 +104,9 @@ run_variant (const EmLearningOps *ops, GBytes *blob, gboolean int8, const EmLear
   gsize size = 0;
   gconstpointer data = g_bytes_get_data (blob, &size);
 
+  if (set->task == EM_TASK_OBJECT_DETECTION)
+    return em_model_test_detection (ops, blob, int8, set, block_id, progress, user_data, cancellable, predictions,
+                                    error);
   if (ops->load (data, size, int8, &state, &n_outputs, err, sizeof err) != 0)
     {
       g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "%s", *err != '\0' ? err : "the block cannot load it");

@@ -16,7 +16,8 @@ typedef struct {
  *   classification: accuracy, per-class precision / recall / F1, confusion
  *     matrix, uncertain rate (em_nn_class_metrics) + per-sample accuracy by
  *     majority of the sample's certain windows;
- *   regression: MSE, MAE, RMSE; anomaly: score mean / min / max, overall and per label.
+ *   regression: MSE, MAE, RMSE; anomaly: score mean / min / max, overall and per label;
+ *   object detection: per-class precision / recall / F1 by centroids (em-model-test-detect.h).
  * Errors: no model (NOT_FOUND); a model trained on another impulse or other
  * params (INVALID_DATA, "out of date: retrain"); no testing windows.
  * @result: (out) (optional) as em_model_test_load() returns. */

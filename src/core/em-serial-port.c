@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
@@ -24,6 +25,9 @@ struct _EmSerialPort {
   char *path;              /* as the user gave it, for messages */
   int fd;                  /* termios backend */
   struct sp_port *sp;      /* libserialport backend */
+  gboolean write;          /* opened by em_serial_port_open_full() */
+  gboolean even_parity;    /* asked for 8E1 */
+  gboolean parity_set;     /* and got it */
 };
 
 gboolean
@@ -141,6 +145,8 @@ termios_open (EmSerialPort *port, const char *path, guint baud, GError **error)
   cfmakeraw (&tio);
   tio.c_cflag &= ~(CSIZE | PARENB | CSTOPB | CRTSCTS);
   tio.c_cflag |= CS8 | CLOCAL | CREAD;
+  if (port->even_parity)
+    tio.c_cflag |= PARENB;
   tio.c_cc[VMIN] = 0;
   tio.c_cc[VTIME] = 0;
   if (speed != B0)
@@ -154,6 +160,9 @@ termios_open (EmSerialPort *port, const char *path, guint baud, GError **error)
                    g_strerror (errno));
       return FALSE;
     }
+  /* The pty driver drops PARENB silently: read back what stuck. */
+  port->parity_set = port->even_parity && tcgetattr (port->fd, &tio) == 0 &&
+                     (tio.c_cflag & PARENB) != 0;
   tcflush (port->fd, TCIFLUSH);
   return TRUE;
 }
@@ -209,7 +218,7 @@ sp_backend_open (EmSerialPort *port, const char *path, guint baud, GError **erro
       g_set_error (error, EM_ERROR, EM_ERROR_NOT_FOUND, "%s: not a serial port", path);
       return FALSE;
     }
-  if (sp_open (port->sp, SP_MODE_READ) != SP_OK)
+  if (sp_open (port->sp, port->write ? SP_MODE_READ_WRITE : SP_MODE_READ) != SP_OK)
     {
       int errsv = sp_last_error_code ();
       sp_free_port (port->sp);
@@ -218,7 +227,8 @@ sp_backend_open (EmSerialPort *port, const char *path, guint baud, GError **erro
       return FALSE;
     }
   if (sp_set_baudrate (port->sp, (int) baud) != SP_OK || sp_set_bits (port->sp, 8) != SP_OK ||
-      sp_set_parity (port->sp, SP_PARITY_NONE) != SP_OK || sp_set_stopbits (port->sp, 1) != SP_OK ||
+      sp_set_parity (port->sp, port->even_parity ? SP_PARITY_EVEN : SP_PARITY_NONE) != SP_OK ||
+      sp_set_stopbits (port->sp, 1) != SP_OK ||
       sp_set_flowcontrol (port->sp, SP_FLOWCONTROL_NONE) != SP_OK)
     {
       g_autofree char *msg = sp_last_error_message ();
@@ -226,6 +236,7 @@ sp_backend_open (EmSerialPort *port, const char *path, guint baud, GError **erro
                    msg != NULL ? msg : "unsupported");
       return FALSE;
     }
+  port->parity_set = port->even_parity;
   sp_flush (port->sp, SP_BUF_INPUT);
   return TRUE;
 }
@@ -257,6 +268,119 @@ em_serial_port_open (const char *path, guint baud, GError **error)
       ok = sp_backend_open (port, path, baud, error);
     }
   return ok ? g_steal_pointer (&port) : NULL;
+}
+
+EmSerialPort *
+em_serial_port_open_full (const char *path, guint baud, gboolean even_parity,
+                          gboolean *parity_set, GError **error)
+{
+  g_autoptr(EmSerialPort) port = g_new0 (EmSerialPort, 1);
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  if (baud == 0)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_ARGUMENT, "the baud rate must be above 0");
+      return NULL;
+    }
+  port->fd = -1;
+  port->path = g_strdup (path);
+  port->write = TRUE;
+  port->even_parity = even_parity;
+  if (em_serial_path_is_pty (path))
+    {
+      port->backend = &termios_backend;
+      ok = termios_open (port, path, baud, error);
+    }
+  else
+    {
+      port->backend = &sp_backend;
+      ok = sp_backend_open (port, path, baud, error);
+    }
+  if (ok && parity_set != NULL)
+    *parity_set = port->parity_set;
+  return ok ? g_steal_pointer (&port) : NULL;
+}
+
+gboolean
+em_serial_port_write (EmSerialPort *port, const guint8 *buf, gsize len, guint timeout_ms,
+                      GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gsize done = 0;
+
+  g_return_val_if_fail (port != NULL && port->write, FALSE);
+  while (done < len)
+    {
+      gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
+
+      if (left_ms <= 0)
+        {
+          set_disconnected (error, port->path, "write timed out");
+          return FALSE;
+        }
+      if (port->sp != NULL)
+        {
+          enum sp_return r = sp_blocking_write (port->sp, buf + done, len - done, (guint) left_ms);
+          if (r < 0)
+            {
+              g_autofree char *msg = sp_last_error_message ();
+              set_disconnected (error, port->path, msg != NULL ? msg : "write failed");
+              return FALSE;
+            }
+          done += (gsize) r;
+        }
+      else
+        {
+          struct pollfd pfd = { .fd = port->fd, .events = POLLOUT };
+          gssize n;
+          int r = poll (&pfd, 1, (int) left_ms);
+
+          if (r < 0 && errno == EINTR)
+            continue;
+          if (r < 0 || (r > 0 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))))
+            {
+              set_disconnected (error, port->path, r < 0 ? g_strerror (errno) : "hang-up");
+              return FALSE;
+            }
+          if (r == 0)
+            continue;
+          n = write (port->fd, buf + done, len - done);
+          if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+          if (n < 0)
+            {
+              set_disconnected (error, port->path, g_strerror (errno));
+              return FALSE;
+            }
+          done += (gsize) n;
+        }
+    }
+  return TRUE;
+}
+
+void
+em_serial_port_flush_input (EmSerialPort *port)
+{
+  if (port->sp != NULL)
+    sp_flush (port->sp, SP_BUF_INPUT);
+  else if (port->fd >= 0)
+    tcflush (port->fd, TCIFLUSH);
+}
+
+gboolean
+em_serial_port_set_dtr_rts (EmSerialPort *port, gboolean dtr, gboolean rts)
+{
+  if (port->sp != NULL)
+    return sp_set_dtr (port->sp, dtr ? SP_DTR_ON : SP_DTR_OFF) == SP_OK &&
+           sp_set_rts (port->sp, rts ? SP_RTS_ON : SP_RTS_OFF) == SP_OK;
+  else if (port->fd >= 0)
+    {
+      int bits = TIOCM_DTR | TIOCM_RTS, set = (dtr ? TIOCM_DTR : 0) | (rts ? TIOCM_RTS : 0);
+      /* ptys answer ENOTTY here. */
+      return ioctl (port->fd, TIOCMBIC, &bits) == 0 && (set == 0 || ioctl (port->fd, TIOCMBIS, &set) == 0);
+    }
+  return FALSE;
 }
 
 gssize

@@ -29,6 +29,22 @@ EmSerialPort *em_serial_port_open        (const char *path, guint baud, GError *
 gssize        em_serial_port_read        (EmSerialPort *port, guint8 *buf, gsize len,
                                           guint timeout_ms, GError **error);
 
+/* Writing and modem lines, for talking to bootloaders (em-flash*.c).
+ * em_serial_port_open_full() opens for reading and writing; @even_parity
+ * asks for 8E1 (STM32's ROM bootloader), which a pty cannot do: there it
+ * stays 8N1 and *parity_set (nullable) says FALSE. */
+EmSerialPort *em_serial_port_open_full   (const char *path, guint baud, gboolean even_parity,
+                                          gboolean *parity_set, GError **error);
+/* Write all of @buf, waiting at most @timeout_ms in total; FALSE with @error
+ * (EM_ERROR_IO, "disconnected") when the device went away or stalled. */
+gboolean      em_serial_port_write       (EmSerialPort *port, const guint8 *buf, gsize len,
+                                          guint timeout_ms, GError **error);
+/* Drop unread input. */
+void          em_serial_port_flush_input (EmSerialPort *port);
+/* Set DTR and RTS (TRUE = asserted). FALSE when the port has no modem lines
+ * (a pty); not an error for callers that only try a reset pulse. */
+gboolean      em_serial_port_set_dtr_rts (EmSerialPort *port, gboolean dtr, gboolean rts);
+
 /* "termios" or "libserialport". */
 const char   *em_serial_port_get_backend (EmSerialPort *port);
 

@@ -180,7 +180,10 @@ test_objects (void)
   g_assert_cmpuint (impulse->input.height, ==, SIDE);
   g_assert_cmpuint (impulse->blocks->len, ==, 1);
   g_assert_cmpstr (((EmImpulseBlock *) impulse->blocks->pdata[0])->plugin, ==, "image");
-  g_assert_cmpuint (impulse->learn_blocks->len, ==, 0);
+  /* the FOMO-style detector (issue 8), fed by the image block */
+  g_assert_cmpuint (impulse->learn_blocks->len, ==, 1);
+  g_assert_cmpstr (((EmImpulseLearnBlock *) impulse->learn_blocks->pdata[0])->plugin, ==, "object-detection");
+  g_assert_cmpstr (((EmImpulseLearnBlock *) impulse->learn_blocks->pdata[0])->inputs[0], ==, "image");
 }
 
 static void

@@ -218,6 +218,13 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, gbool
   if (!learner_load (project, impulse, registry, NULL, &primary, error))
     goto out;
   task = em_learn_task_for_block (primary.block);
+  if (task == EM_TASK_OBJECT_DETECTION)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
+                   _("Object detection cannot be deployed yet: the generated code has no per-cell "
+                     "post-processing. Train and test it in Ember for now."));
+      goto out;
+    }
   if (task != EM_TASK_ANOMALY)
     for (guint i = 0; i < impulse->learn_blocks->len && !has_anomaly; i++)
       {
