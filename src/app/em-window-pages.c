@@ -14,6 +14,7 @@
 #include "em-retrain-page.h"
 #include "em-devices-page.h"
 #include "em-versions-page.h"
+#include "em-labeling-page.h"
 #ifdef HAVE_LEARN_PAGE
 #include "em-learn-page.h"
 #endif
@@ -328,6 +329,12 @@ em_window_pages_update (EmWindow *self)
   fill_sidebar (self, blocks);
 }
 
+static void
+labeling_close_cb (EmLabelingPage *page, EmWindow *self)
+{
+  em_window_show_page (self, "data");
+}
+
 void
 em_window_pages_set_project (EmWindow *self)
 {
@@ -362,6 +369,15 @@ em_window_pages_set_project (EmWindow *self)
   add_page (self, make_fixed_page (self, &first_pages[1]), "devices", _(first_pages[1].title));
   remove_page (self, "dashboard");
   add_page (self, make_fixed_page (self, &first_pages[0]), "dashboard", _(first_pages[0].title));
+  /* The labeling queue opens from Data acquisition (win.label-images) and
+   * has no sidebar row of its own. */
+  remove_page (self, "labeling");
+  if (self->project != NULL)
+    {
+      GtkWidget *page = em_labeling_page_new (self->project);
+      g_signal_connect (page, "close", G_CALLBACK (labeling_close_cb), self);
+      add_page (self, page, "labeling", _("Labeling queue"));
+    }
   em_window_pages_update (self);
 
   if (self->project == NULL)
@@ -442,10 +458,26 @@ show_page_action (GtkWidget *widget, const char *action_name, GVariant *paramete
     gtk_list_box_select_row (self->sidebar, row);
 }
 
+static void
+label_images_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  EmWindow *self = EM_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_child_by_name (self->pages, "labeling");
+
+  if (!EM_IS_LABELING_PAGE (page))
+    return;
+  em_labeling_page_reload (EM_LABELING_PAGE (page));
+  gtk_stack_set_visible_child (self->pages, page);
+  /* No row is this page's, and with none selected a click on "Data
+   * acquisition" (or any row) leads back. */
+  gtk_list_box_unselect_all (self->sidebar);
+}
+
 void
 em_window_pages_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.show-page", "i", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.label-images", NULL, label_images_action);
   /* Ctrl+1 … Ctrl+9: the first nine pages of the sidebar. */
   for (int i = 0; i < 9; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
