@@ -221,7 +221,7 @@ em_nn_anomaly_from_json (const char *json, GError **error)
   JsonObject *o;
   JsonArray *axes_arr;
   const char *type;
-  int version, k, dim;
+  int version = 0, k = 0, dim = 0;   /* set by read_int; -O3 cannot see that */
 
   if (json == NULL || !json_parser_load_from_data (parser, json, -1, &local))
     {
