@@ -469,6 +469,9 @@ em_codegen_emit_nn (GBytes *emnq, gboolean int8, guint32 n_inputs, guint32 n_out
   m->n_outputs = n_outputs;
   m->n_ops = p->n_ops;
   need (m, p->is_int8 ? "em-nn-kernels-s8.c" : "em-nn-kernels-f32.c");
+  /* empty unless the device build defines EM_NN_USE_CMSIS_NN */
+  if (p->is_int8)
+    need (m, "em-nn-kernels-s8-cmsis.c");
   need (m, "em-nn-kernels.h");
   /* quantize / dequantize at the edges and the s8 kernels' requantization. */
   if (p->is_int8)

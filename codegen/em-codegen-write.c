@@ -379,6 +379,8 @@ makefile (GPtrArray *runtime)
                       "# Arm devices: use CMSIS-DSP's real FFT (n = 32..4096) instead of dsp/'s own;\n"
                       "# the firmware must then also compile and link CMSIS-DSP.\n"
                       "# EMBER_DSP_FLAGS = -DEM_DSP_USE_CMSIS_DSP -I<CMSIS-DSP>/Include -I<CMSIS>/Core/Include\n"
+                      "# int8 conv/depthwise/dense through CMSIS-NN (link CMSIS-NN too; scratch default 4096):\n"
+                      "# EMBER_DSP_FLAGS += -DEM_NN_USE_CMSIS_NN -DEM_NN_CMSIS_SCRATCH_BYTES=4096 -I<CMSIS-NN>/Include\n"
                       "CPPFLAGS += -I. -Idsp -Inn $(EMBER_DSP_FLAGS)\n\nSRCS = ");
   append_sources (s, runtime, " \\\n       ");
   g_string_append (s, "\nOBJS = $(SRCS:.c=.o)\n\n"
@@ -412,6 +414,8 @@ cmakelists (GPtrArray *runtime)
                       "# Arm devices: use CMSIS-DSP's real FFT (n = 32..4096) instead of dsp/'s own\n"
                       "# (CMSIS-DSP's include directories and library must be added too):\n"
                       "# target_compile_definitions(ember_impulse PRIVATE EM_DSP_USE_CMSIS_DSP)\n"
+                      "# int8 models: CMSIS-NN kernels (CMSIS-NN's include directory and library too):\n"
+                      "# target_compile_definitions(ember_impulse PRIVATE EM_NN_USE_CMSIS_NN)\n"
                       "find_library(EMBER_IMPULSE_LIBM m)\nif(EMBER_IMPULSE_LIBM)\n"
                       "  target_link_libraries(ember_impulse PUBLIC ${EMBER_IMPULSE_LIBM})\nendif()\n\n"
                       "if(EMBER_IMPULSE_EXAMPLE)\n  add_executable(ember-impulse-example examples/main.c)\n"

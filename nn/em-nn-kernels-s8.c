@@ -30,6 +30,11 @@ em_nn_conv2d_s8 (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
   const int32_t in_c = g->in_c, kh = g->kernel_h, kw = g->kernel_w;
   int32_t oy, ox, oc, ky, kx, ic;
 
+#ifdef EM_NN_USE_CMSIS_NN
+  if (em_nn_conv2d_s8_cmsis (g, q, input, filter, bias, output))
+    return;
+#endif
+
   for (oy = 0; oy < g->out_h; oy++)
     {
       const int32_t y0 = oy * g->stride_h - g->pad_top;
@@ -73,6 +78,11 @@ em_nn_depthwise_s8 (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *inp
   const int32_t out_c = in_c * dm;
   int32_t oy, ox, ic, m, ky, kx;
 
+#ifdef EM_NN_USE_CMSIS_NN
+  if (em_nn_depthwise_s8_cmsis (g, q, input, filter, bias, output))
+    return;
+#endif
+
   for (oy = 0; oy < g->out_h; oy++)
     {
       const int32_t y0 = oy * g->stride_h - g->pad_top;
@@ -112,6 +122,11 @@ em_nn_dense_s8 (int32_t in_n, int32_t out_n, const EmNnQuantConv *q, const int8_
                 const int8_t *weights, const int32_t *bias, int8_t *output)
 {
   int32_t o, i;
+
+#ifdef EM_NN_USE_CMSIS_NN
+  if (em_nn_dense_s8_cmsis (in_n, out_n, q, input, weights, bias, output))
+    return;
+#endif
 
   for (o = 0; o < out_n; o++)
     {

@@ -98,6 +98,17 @@ void em_nn_depthwise_s8    (const EmNnGeom *g, const EmNnQuantConv *q, const int
 /* Fully connected with per-output-channel multipliers ([out_n]). */
 void em_nn_dense_s8        (int32_t in_n, int32_t out_n, const EmNnQuantConv *q, const int8_t *input,
                             const int8_t *weights, const int32_t *bias, int8_t *output);
+#ifdef EM_NN_USE_CMSIS_NN
+/* CMSIS-NN back ends of the three kernels above (em-nn-kernels-s8-cmsis.c):
+ * nonzero when CMSIS-NN computed the output, 0 when the portable kernel
+ * must (see that file for when). Called by the kernels themselves. */
+int em_nn_conv2d_s8_cmsis    (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
+                              const int8_t *filter, const int32_t *bias, int8_t *output);
+int em_nn_depthwise_s8_cmsis (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
+                              const int8_t *filter, const int32_t *bias, int8_t *output);
+int em_nn_dense_s8_cmsis     (int32_t in_n, int32_t out_n, const EmNnQuantConv *q, const int8_t *input,
+                              const int8_t *weights, const int32_t *bias, int8_t *output);
+#endif
 /* Pools keep the input's scale and zero point (as TFLite requires).
  * Average rounds half away from zero like TFLite's reference AveragePool. */
 void em_nn_maxpool_s8      (const EmNnGeom *g, int32_t act_min, int32_t act_max, const int8_t *input, int8_t *output);
