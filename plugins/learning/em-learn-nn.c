@@ -211,38 +211,6 @@ read_options (EmLearnKind kind, const EmPluginParam *params, size_t n, EmNnTrain
   return TRUE;
 }
 
-/* --- progress -------------------------------------------------------------- */
-
-typedef struct {
-  const EmLearnCallbacks *callbacks;
-  GCancellable           *cancellable;
-} Progress;
-
-static void
-on_epoch (const EmNnEpochStats *s, gpointer user_data)
-{
-  Progress *p = user_data;
-  EmLearnProgress lp = {
-    .epoch = s->epoch, .n_epochs = s->n_epochs, .loss = s->loss, .accuracy = s->accuracy,
-    .val_loss = s->val_loss, .val_accuracy = s->val_accuracy,
-  };
-  g_autoptr(GString) line = NULL;
-
-  if (p->callbacks == NULL || p->callbacks->progress == NULL)
-    return;
-  line = g_string_new (NULL);
-  g_string_printf (line, "Epoch %d/%d: loss %.4f", s->epoch, s->n_epochs, s->loss);
-  if (!isnan (s->accuracy))
-    g_string_append_printf (line, ", accuracy %.1f%%", 100 * s->accuracy);
-  if (!isnan (s->val_loss))
-    g_string_append_printf (line, ", validation loss %.4f", s->val_loss);
-  if (!isnan (s->val_accuracy))
-    g_string_append_printf (line, ", validation accuracy %.1f%%", 100 * s->val_accuracy);
-  g_string_append_printf (line, " (%.1f s)", s->seconds);
-  if (p->callbacks->progress (&lp, line->str, p->callbacks->user_data) != 0)
-    g_cancellable_cancel (p->cancellable);
-}
-
 /* --- report ---------------------------------------------------------------- */
 
 static void
@@ -396,7 +364,7 @@ em_learn_nn_train (EmLearnKind kind, const EmPluginParam *params, size_t n_param
   EmNnTrainOptions options;
   EmNnDataset ds = { 0 };
   gboolean quantize, balanced, trained;
-  Progress progress = { callbacks, cancellable };
+  EmLearnEpochRelay progress = { callbacks, cancellable, "accuracy" };
   GByteArray *writer;
   const float *calibration;
   int n_calibration = 0;
@@ -444,7 +412,7 @@ em_learn_nn_train (EmLearnKind kind, const EmPluginParam *params, size_t n_param
                                                         : em_learn_fail_error (err, err_len, block, error);
       options.learning_rate = rate;
     }
-  trained = em_nn_train (net, &ds, &options, on_epoch, &progress, cancellable, &result, &error);
+  trained = em_nn_train (net, &ds, &options, em_learn_relay_epoch, &progress, cancellable, &result, &error);
   /* A cancel asked for during the last epoch still counts. */
   if (g_cancellable_is_cancelled (cancellable))
     {

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
+#include <math.h>
+
 #include "em-learn-util.h"
 
 const char *
@@ -257,4 +259,29 @@ em_learn_parse_axes (const char *text, guint32 n_features, int **axes, int *n_ax
   *axes = g_steal_pointer (&out);
   *n_axes = n;
   return TRUE;
+}
+
+void
+em_learn_relay_epoch (const EmNnEpochStats *s, gpointer user_data)
+{
+  EmLearnEpochRelay *r = user_data;
+  EmLearnProgress lp = {
+    .epoch = s->epoch, .n_epochs = s->n_epochs, .loss = s->loss, .accuracy = s->accuracy,
+    .val_loss = s->val_loss, .val_accuracy = s->val_accuracy,
+  };
+  g_autoptr(GString) line = NULL;
+
+  if (r->callbacks == NULL || r->callbacks->progress == NULL)
+    return;
+  line = g_string_new (NULL);
+  g_string_printf (line, "Epoch %d/%d: loss %.4f", s->epoch, s->n_epochs, s->loss);
+  if (!isnan (s->accuracy))
+    g_string_append_printf (line, ", %s %.1f%%", r->accuracy_what, 100 * s->accuracy);
+  if (!isnan (s->val_loss))
+    g_string_append_printf (line, ", validation loss %.4f", s->val_loss);
+  if (!isnan (s->val_accuracy))
+    g_string_append_printf (line, ", validation %s %.1f%%", r->accuracy_what, 100 * s->val_accuracy);
+  g_string_append_printf (line, " (%.1f s)", s->seconds);
+  if (r->callbacks->progress (&lp, line->str, r->callbacks->user_data) != 0)
+    g_cancellable_cancel (r->cancellable);
 }

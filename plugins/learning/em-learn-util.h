@@ -17,6 +17,7 @@
 
 #include <gio/gio.h>
 #include "ember-plugin.h"
+#include "em-nn-train.h"
 
 G_BEGIN_DECLS
 
@@ -157,5 +158,17 @@ void em_learn_free_model (void *model);
   " \"label\": \"Augment: contrast\"}," \
   "{\"name\": \"quantize\", \"type\": \"bool\", \"default\": true, \"label\": \"Quantize (int8)\"," \
   " \"help\": \"Also build an int8 model, calibrated on up to 1000 training windows\"}"
+
+/* Relays nn/'s epoch statistics to the host's progress callback with a
+ * one-line message, and cancels @cancellable when the host asks to stop.
+ * @accuracy_what names what accuracy counts ("accuracy", or "object cells
+ * right" for detection). Pass as the EmNnEpochFunc's user data. */
+typedef struct {
+  const EmLearnCallbacks *callbacks;
+  GCancellable           *cancellable;
+  const char             *accuracy_what;
+} EmLearnEpochRelay;
+
+void em_learn_relay_epoch (const EmNnEpochStats *s, gpointer relay);
 
 G_END_DECLS

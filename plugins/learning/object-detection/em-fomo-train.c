@@ -127,38 +127,6 @@ read_options (const EmPluginParam *params, size_t n, Options *o, GError **error)
   return FALSE;
 }
 
-/* --- progress -------------------------------------------------------------- */
-
-typedef struct {
-  const EmLearnCallbacks *callbacks;
-  GCancellable           *cancellable;
-} Progress;
-
-static void
-on_epoch (const EmNnEpochStats *s, gpointer user_data)
-{
-  Progress *p = user_data;
-  EmLearnProgress lp = {
-    .epoch = s->epoch, .n_epochs = s->n_epochs, .loss = s->loss, .accuracy = s->accuracy,
-    .val_loss = s->val_loss, .val_accuracy = s->val_accuracy,
-  };
-  g_autoptr(GString) line = NULL;
-
-  if (p->callbacks == NULL || p->callbacks->progress == NULL)
-    return;
-  line = g_string_new (NULL);
-  g_string_printf (line, "Epoch %d/%d: loss %.4f", s->epoch, s->n_epochs, s->loss);
-  if (!isnan (s->accuracy))
-    g_string_append_printf (line, ", object cells right %.1f%%", 100 * s->accuracy);
-  if (!isnan (s->val_loss))
-    g_string_append_printf (line, ", validation loss %.4f", s->val_loss);
-  if (!isnan (s->val_accuracy))
-    g_string_append_printf (line, ", validation object cells right %.1f%%", 100 * s->val_accuracy);
-  g_string_append_printf (line, " (%.1f s)", s->seconds);
-  if (p->callbacks->progress (&lp, line->str, p->callbacks->user_data) != 0)
-    g_cancellable_cancel (p->cancellable);
-}
-
 /* --- data ------------------------------------------------------------------ */
 
 static gboolean
@@ -409,7 +377,7 @@ em_fomo_train (const EmPluginParam *params, size_t n_params, const EmLearnInfo *
   g_autofree guint32 *rows = NULL;
   g_autofree float *train_x = NULL, *val_x = NULL;
   g_autoptr(GRand) rand = NULL;
-  Progress progress = { callbacks, cancellable };
+  EmLearnEpochRelay progress = { callbacks, cancellable, "object cells right" };
   EmNnDataset train_ds = { 0 }, val_ds = { 0 };
   EmNnFomoPostParams post = { 0 };
   EmNnDims out;
@@ -478,7 +446,7 @@ em_fomo_train (const EmPluginParam *params, size_t n_params, const EmLearnInfo *
   else
     o.nn.validation_split = 0;
 
-  trained = em_nn_train (net, &train_ds, &o.nn, on_epoch, &progress, cancellable, &result, &error);
+  trained = em_nn_train (net, &train_ds, &o.nn, em_learn_relay_epoch, &progress, cancellable, &result, &error);
   if (g_cancellable_is_cancelled (cancellable))
     {
       em_learn_fail (err, err_len, EM_FOMO_BLOCK, "training cancelled");
