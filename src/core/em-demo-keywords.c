@@ -59,33 +59,30 @@ clip_free (Clip *clip)
   g_free (clip);
 }
 
-/* Run a tool to completion, keeping its stderr for the error message. A
- * cancel kills the child rather than waiting for it. */
+/* Run a tool to completion, keeping its stderr for the error message.
+ * g_spawn_sync rather than GSubprocess: several workers run tools at once,
+ * and g_spawn_sync waits in the calling thread with no main context,
+ * child-watch source or cancellable source shared between threads. A cancel
+ * takes effect between tools (each runs a fraction of a second). */
 static gboolean
 run_tool (const char *const *argv, GCancellable *stop, GError **error)
 {
-  g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *err_text = NULL;
+  int wait_status = 0;
 
-  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &local);
-  if (proc == NULL)
+  if (g_cancellable_is_cancelled (stop))
+    {
+      g_set_error_literal (error, EM_ERROR, EM_ERROR_CANCELLED, "demo creation cancelled");
+      return FALSE;
+    }
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                     &err_text, &wait_status, &local))
     {
       g_set_error (error, EM_ERROR, EM_ERROR_FAILED, "cannot run %s: %s", argv[0], local->message);
       return FALSE;
     }
-  if (!g_subprocess_communicate_utf8 (proc, NULL, stop, NULL, &err_text, &local))
-    {
-      g_subprocess_force_exit (proc);
-      g_subprocess_wait (proc, NULL, NULL);
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_set_error_literal (error, EM_ERROR, EM_ERROR_CANCELLED, "demo creation cancelled");
-      else
-        g_set_error (error, EM_ERROR, EM_ERROR_FAILED, "%s: %s", argv[0], local->message);
-      return FALSE;
-    }
-  if (!g_subprocess_get_successful (proc))
+  if (!g_spawn_check_wait_status (wait_status, NULL))
     {
       g_autofree char *base = g_path_get_basename (argv[0]);
       const char *why = err_text != NULL ? g_strstrip (err_text) : "";
