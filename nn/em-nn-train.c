@@ -512,30 +512,35 @@ evaluate (Trainer *t, const EmNnDataset *data, const int *rows, int n, double *l
     *accuracy = is_classification (t->o) && n > 0 ? (double) acc.right / n : NAN;
 }
 
-/* Training and validation rows. Classification splits each class on its
- * own (seeded shuffle) and always leaves at least one window of a class in
- * training; regression splits the shuffled whole. */
-static void
-split_rows (const EmNnDataset *data, const EmNnTrainOptions *o, GArray *train, GArray *val)
+void
+em_nn_train_split_rows (const int *y, int n, int n_classes, double fraction, guint64 seed,
+                        GArray *train, GArray *val)
 {
-  g_autoptr(GRand) rand = seeded_rand (o->seed, 0);
-  int n_groups = is_classification (o) ? data->n_classes : 1;
+  g_autoptr(GRand) rand = seeded_rand (seed, 0);
+  int n_groups = y != NULL ? n_classes : 1;
 
   for (int c = 0; c < n_groups; c++)
     {
       g_autoptr(GArray) group = g_array_new (FALSE, FALSE, sizeof (int));
-      for (int i = 0; i < data->n; i++)
-        if (n_groups == 1 || data->y[i] == c)
+      for (int i = 0; i < n; i++)
+        if (y == NULL || y[i] == c)
           g_array_append_val (group, i);
       if (group->len == 0)
         continue;
-      int n_val = o->validation != NULL ? 0 : (int) floor (group->len * o->validation_split + 0.5);
+      int n_val = fraction > 0 ? (int) floor (group->len * fraction + 0.5) : 0;
       n_val = MIN (n_val, (int) group->len - 1);
       if (n_val > 0)
         shuffle_rows ((int *) group->data, group->len, rand);
       g_array_append_vals (val, group->data, n_val);
       g_array_append_vals (train, (int *) group->data + n_val, group->len - n_val);
     }
+}
+
+static void
+split_rows (const EmNnDataset *data, const EmNnTrainOptions *o, GArray *train, GArray *val)
+{
+  em_nn_train_split_rows (is_classification (o) ? data->y : NULL, data->n, data->n_classes,
+                          o->validation != NULL ? 0 : o->validation_split, o->seed, train, val);
 }
 
 static gboolean

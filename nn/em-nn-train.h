@@ -109,4 +109,12 @@ double   em_nn_find_learning_rate (EmNnModel *model, const EmNnDataset *data,
 /* Float inference over n windows in batches: out n × output size. */
 gboolean em_nn_predict (EmNnModel *model, const float *x, int n, float *out, GError **error);
 
+/* The validation split em_nn_train() makes: with @y (classification) each
+ * class is split on its own after a seeded shuffle, always leaving at least
+ * one window of a class in training; without @y the shuffled whole is split.
+ * Appends row indices (int) to @train and @val. Exported so the app can
+ * check a block's reported validation accuracy on the very same rows. */
+void em_nn_train_split_rows (const int *y, int n, int n_classes, double fraction, guint64 seed,
+                             GArray *train, GArray *val);
+
 G_END_DECLS

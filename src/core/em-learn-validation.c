@@ -4,43 +4,18 @@
 #include "em-error.h"
 #include "em-learn-validation.h"
 #include "em-nn-metrics.h"
+#include "em-nn-train.h"
 
 guint *
 em_learn_validation_rows (const gint32 *y, guint n, guint n_classes, double fraction, guint64 seed, guint *n_rows)
 {
-  /* nn/'s trainer draws its split from stream 0 of its seeded GRand. */
-  guint32 seeds[3] = { (guint32) seed, (guint32) (seed >> 32), 0 };
-  g_autoptr(GRand) rand = g_rand_new_with_seed_array (seeds, 3);
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autofree int *group = g_new (int, MAX (n, 1));
+  g_autoptr(GArray) train = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (int));
 
   *n_rows = 0;
   if (!(fraction > 0) || y == NULL)
     return NULL;
-  for (guint c = 0; c < n_classes; c++)
-    {
-      int len = 0, n_val;
-
-      for (guint i = 0; i < n; i++)
-        if (y[i] == (gint32) c)
-          group[len++] = (int) i;
-      if (len == 0)
-        continue;
-      n_val = MIN ((int) floor (len * fraction + 0.5), len - 1);
-      if (n_val <= 0)
-        continue;
-      for (int i = len - 1; i > 0; i--)
-        {
-          int j = g_rand_int_range (rand, 0, i + 1), t = group[i];
-          group[i] = group[j];
-          group[j] = t;
-        }
-      for (int i = 0; i < n_val; i++)
-        {
-          guint row = (guint) group[i];
-          g_array_append_val (rows, row);
-        }
-    }
+  em_nn_train_split_rows (y, (int) n, (int) n_classes, fraction, seed, train, rows);
   *n_rows = rows->len;
   return rows->len > 0 ? (guint *) g_array_free (g_steal_pointer (&rows), FALSE) : NULL;
 }
