@@ -189,7 +189,8 @@ check_program (const EmNnProgram *p, GError **error)
       const EmNnOp *op = &p->ops[i];
       if (op->input < 0 || (guint32) op->input >= p->n_tensors || op->output < 0 ||
           (guint32) op->output >= p->n_tensors ||
-          (op->kind == EM_NN_OP_ADD && (op->input2 < 0 || (guint32) op->input2 >= p->n_tensors)))
+          ((op->kind == EM_NN_OP_ADD || op->kind == EM_NN_OP_CONCAT) &&
+           (op->input2 < 0 || (guint32) op->input2 >= p->n_tensors)))
         {
           g_set_error (error, EM_CODEGEN_ERROR, EM_CODEGEN_ERROR_INVALID, "model: op %u uses a tensor it does not have", i);
           return FALSE;
@@ -346,6 +347,22 @@ emit_op (EmCodegenModel *m, const EmNnProgram *p, guint32 i, const char *prefix,
     case EM_NN_OP_COPY:
       g_string_append_printf (s, "  memmove (%s, %s, %uu);\n", out, in, to->size * (s8 ? 1 : 4));
       break;
+    case EM_NN_OP_PAD:
+      emit_geom (m->setup, gname, g);
+      need (m, "em-nn-kernels-layout.c");
+      if (s8)
+        g_string_append_printf (s, "  em_nn_pad_s8 (&%s, %d, %s, %s);\n", gname, op->q.output_offset, in, out);
+      else
+        g_string_append_printf (s, "  em_nn_pad_f32 (&%s, %s, %s);\n", gname, in, out);
+      break;
+    case EM_NN_OP_CONCAT:
+      {
+        g_autofree char *in2 = tensor_ref (p, op->input2, TRUE);
+        need (m, "em-nn-kernels-layout.c");
+        g_string_append_printf (s, "  em_nn_concat_%s (%d, %d, %d, %s, %s, %s);\n", sfx, g->in_h, g->in_w, g->in_c, in,
+                                in2, out);
+        break;
+      }
     default:
       g_set_error (error, EM_CODEGEN_ERROR, EM_CODEGEN_ERROR_INVALID, "model: op %u has a kind (%d) codegen does not know",
                    i, (int) op->kind);
@@ -469,13 +486,20 @@ em_codegen_emit_nn (GBytes *emnq, gboolean int8, guint32 n_inputs, guint32 n_out
   m->n_outputs = n_outputs;
   m->n_ops = p->n_ops;
   need (m, p->is_int8 ? "em-nn-kernels-s8.c" : "em-nn-kernels-f32.c");
-  /* empty unless the device build defines EM_NN_USE_CMSIS_NN */
+  /* empty unless the device build defines EM_NN_USE_CMSIS_NN / targets a
+   * core with the DSP extension (Cortex-M4, M7, M33) */
   if (p->is_int8)
-    need (m, "em-nn-kernels-s8-cmsis.c");
+    need (m, "em-nn-kernels-s8-cmsis.c"), need (m, "em-nn-kernels-s8-dsp.c");
   need (m, "em-nn-kernels.h");
   /* quantize / dequantize at the edges and the s8 kernels' requantization. */
   if (p->is_int8)
     need (m, "em-nn-quant-math.c");
+  /* object detection: per-cell softmax and the cell merge after the model */
+  if (m->grid_w > 0)
+    {
+      need (m, "em-nn-fomo-post.c");
+      need (m, "em-nn-fomo.h");
+    }
 
   g_string_append (m->body, "  uint8_t *a = em_arena;\n\n");
   if (p->is_int8)

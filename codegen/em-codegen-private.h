@@ -18,6 +18,9 @@ typedef struct {
   guint32    n_inputs, n_outputs;
   guint64    weight_bytes;
   guint32    n_ops;
+  /* Object detection (grid_w > 0): the model gives per-cell logits
+   * [grid_h][grid_w][n_classes + 1] for an input_w × input_h image. */
+  guint32    grid_w, grid_h, n_classes, input_w, input_h;
 } EmCodegenModel;
 
 void     em_codegen_model_init  (EmCodegenModel *m);
@@ -30,6 +33,19 @@ gboolean em_codegen_emit_nn      (GBytes *emnq, gboolean int8, guint32 n_inputs,
 /* An "em-anomaly-json" model scoring a @n_inputs-feature vector into outputs[0]. */
 gboolean em_codegen_emit_anomaly (GBytes *json, guint32 n_inputs, const char *prefix, EmCodegenModel *m,
                                   GError **error);
+
+/* Object detection (em-codegen-detect.c): the "emnq" program of a FOMO-style
+ * detector for @n_classes box labels, then the per-cell softmax and the cell
+ * merge (nn/em-nn-fomo-post.c) after it. */
+gboolean em_codegen_emit_detect  (const EmCodegenImpulse *impulse, guint32 n_inputs, guint32 n_classes,
+                                  const char *prefix, EmCodegenModel *m, GError **error);
+/* Its parts of ember_impulse.h: the defines and the object type (before the
+ * result type), the result's fields; of ember_impulse.c: buffers and
+ * em_detect_run (em_impulse_result_t *), which turns the logits in em_cells
+ * into result->objects and result->outputs. */
+void     em_codegen_detect_header  (GString *s, const EmCodegenModel *m);
+void     em_codegen_detect_fields  (GString *s);
+void     em_codegen_detect_source  (GString *s, const EmCodegenImpulse *impulse, const EmCodegenModel *m);
 
 /* A C float literal that reads back as exactly @v ("%.9g" + f). */
 void     em_codegen_append_float (GString *s, float v);

@@ -97,10 +97,11 @@ streams_window (const EmCodegenImpulse *impulse)
 /* --- ember_impulse.h ----------------------------------------------------------- */
 
 static GString *
-public_header (const EmCodegenImpulse *impulse, guint32 n_features, guint32 n_outputs, guint32 arena,
-               guint64 scratch)
+public_header (const EmCodegenImpulse *impulse, const EmCodegenModel *model, guint32 n_features, guint32 n_outputs,
+               guint32 arena, guint64 scratch)
 {
   GString *s = g_string_new (banner);
+  gboolean detect = model->grid_w > 0;
 
   g_string_append (s,
     "/* ember_impulse.h — run the impulse on one window. */\n"
@@ -114,16 +115,22 @@ public_header (const EmCodegenImpulse *impulse, guint32 n_features, guint32 n_ou
                           impulse->input.input_kind == EM_INPUT_IMAGE ? "height x width x 3, RGB 0..255"
                                                                      : "frames x axes, interleaved by frame");
   g_string_append_printf (s, "#define EM_IMPULSE_N_OUTPUTS    %uu   /* %s */\n", n_outputs,
-                          impulse->task == EM_TASK_CLASSIFICATION ? "classes" : "one value");
+                          impulse->task == EM_TASK_CLASSIFICATION ? "classes"
+                          : detect ? "object classes" : "one value");
   g_string_append_printf (s, "#define EM_IMPULSE_ARENA_BYTES  %uu   /* model arena, planned at generation */\n", arena);
   g_string_append_printf (s, "#define EM_IMPULSE_DSP_SCRATCH_BYTES %" G_GUINT64_FORMAT "u\n", scratch);
   g_string_append_printf (s, "#define EM_IMPULSE_INT8         %d\n\n", impulse->int8 ? 1 : 0);
+  if (detect)
+    em_codegen_detect_header (s, model);
   g_string_append (s,
     "typedef struct {\n"
     "  float    outputs[EM_IMPULSE_N_OUTPUTS];   /* class probabilities (dequantized), regression value or anomaly score */\n"
     "  float    anomaly;                          /* anomaly score, 0 when the impulse has no anomaly block */\n"
     "  int32_t  top;                              /* index of the highest output (classification) */\n"
-    "  uint32_t dsp_us, nn_us;                    /* from em_port_time_us(), 0 when not provided */\n"
+    "  uint32_t dsp_us, nn_us;                    /* from em_port_time_us(), 0 when not provided */\n");
+  if (detect)
+    em_codegen_detect_fields (s);
+  g_string_append (s,
     "} em_impulse_result_t;\n\n"
     "/* Reads length values starting at offset of the raw window into out; 0 = ok.\n"
     " * Lets DSP read from flash or a ring buffer in chunks. */\n"
@@ -154,7 +161,8 @@ meta_header (const EmCodegenImpulse *impulse, guint32 n_outputs, guint32 arena)
   const char *kind = impulse->input.input_kind == EM_INPUT_IMAGE ? "image"
                    : impulse->input.input_kind == EM_INPUT_AUDIO ? "audio" : "time-series";
   const char *task = impulse->task == EM_TASK_CLASSIFICATION ? "classification"
-                   : impulse->task == EM_TASK_REGRESSION ? "regression" : "anomaly";
+                   : impulse->task == EM_TASK_REGRESSION ? "regression"
+                   : impulse->task == EM_TASK_OBJECT_DETECTION ? "object-detection" : "anomaly";
 
   g_string_append (s, "/* ember_impulse_meta.h — what the impulse expects and what it was built from. */\n"
                       "#ifndef EMBER_IMPULSE_META_H\n#define EMBER_IMPULSE_META_H\n\n");
@@ -211,7 +219,7 @@ impulse_source (const EmCodegenImpulse *impulse, guint32 n_outputs, const EmCode
   guint32 offset = 0;
 
   g_string_append (s, "#include <string.h>\n#include \"ember_impulse.h\"\n#include \"ember_model_data.h\"\n");
-  g_string_append (s, "#define EM_NN_ANOMALY_PORTABLE_ONLY\n");
+  g_string_append (s, "#define EM_NN_ANOMALY_PORTABLE_ONLY\n#define EM_NN_FOMO_PORTABLE_ONLY\n");
   for (guint i = 0; i < runtime->len; i++)
     {
       const char *path = g_ptr_array_index (runtime, i);
@@ -298,6 +306,8 @@ impulse_source (const EmCodegenImpulse *impulse, guint32 n_outputs, const EmCode
   g_string_append (s, "static void\nem_model_run (const float *features, float *outputs)\n{\n");
   g_string_append (s, model->body->str);
   g_string_append (s, "}\n\n");
+  if (model->grid_w > 0)
+    em_codegen_detect_source (s, impulse, model);
   if (impulse->anomaly_json != NULL)
     {
       g_string_append_printf (s, "/* Anomaly block %s. */\n%s\n", impulse->anomaly_id, anomaly->setup->str);
@@ -310,15 +320,20 @@ impulse_source (const EmCodegenImpulse *impulse, guint32 n_outputs, const EmCode
     "int\nem_run_features (const float *features, em_impulse_result_t *result)\n{\n"
     "  uint64_t start;\n  int32_t i;\n\n"
     "  if (features == NULL || result == NULL)\n    return -1;\n"
-    "  start = em_port_time_us ();\n"
-    "  em_model_run (features, result->outputs);\n"
+    "  start = em_port_time_us ();\n");
+  if (model->grid_w > 0)
+    g_string_append (s, "  em_model_run (features, em_cells);\n"
+                        "  if (em_detect_run (result) != 0)\n    return -4;\n");
+  else
+    g_string_append (s, "  em_model_run (features, result->outputs);\n");
+  g_string_append (s,
     "  result->anomaly = 0.0f;\n");
   if (impulse->anomaly_json != NULL)
     g_string_append (s, "  em_anomaly_run (features, &result->anomaly);\n");
   if (is_anomaly)
     g_string_append (s, "  result->anomaly = result->outputs[0];\n");
   g_string_append (s, "  result->top = 0;\n");
-  if (classify)
+  if (classify || model->grid_w > 0)
     g_string_append (s, "  for (i = 1; i < (int32_t) EM_IMPULSE_N_OUTPUTS; i++)\n"
                         "    if (result->outputs[i] > result->outputs[result->top])\n"
                         "      result->top = i;\n");
@@ -381,6 +396,8 @@ makefile (GPtrArray *runtime)
                       "# EMBER_DSP_FLAGS = -DEM_DSP_USE_CMSIS_DSP -I<CMSIS-DSP>/Include -I<CMSIS>/Core/Include\n"
                       "# int8 conv/depthwise/dense through CMSIS-NN (link CMSIS-NN too; scratch default 4096):\n"
                       "# EMBER_DSP_FLAGS += -DEM_NN_USE_CMSIS_NN -DEM_NN_CMSIS_SCRATCH_BYTES=4096 -I<CMSIS-NN>/Include\n"
+                      "# int8 models use Ember's own DSP-extension kernels when -mcpu has it (cortex-m4,\n"
+                      "# m7, m33); -DEM_NN_NO_DSP_EXT keeps the portable C kernels there.\n"
                       "CPPFLAGS += -I. -Idsp -Inn $(EMBER_DSP_FLAGS)\n\nSRCS = ");
   append_sources (s, runtime, " \\\n       ");
   g_string_append (s, "\nOBJS = $(SRCS:.c=.o)\n\n"
@@ -416,6 +433,9 @@ cmakelists (GPtrArray *runtime)
                       "# target_compile_definitions(ember_impulse PRIVATE EM_DSP_USE_CMSIS_DSP)\n"
                       "# int8 models: CMSIS-NN kernels (CMSIS-NN's include directory and library too):\n"
                       "# target_compile_definitions(ember_impulse PRIVATE EM_NN_USE_CMSIS_NN)\n"
+                      "# int8 models use Ember's own DSP-extension kernels when the core has it\n"
+                      "# (Cortex-M4/M7/M33); to keep the portable C kernels there:\n"
+                      "# target_compile_definitions(ember_impulse PRIVATE EM_NN_NO_DSP_EXT)\n"
                       "find_library(EMBER_IMPULSE_LIBM m)\nif(EMBER_IMPULSE_LIBM)\n"
                       "  target_link_libraries(ember_impulse PUBLIC ${EMBER_IMPULSE_LIBM})\nendif()\n\n"
                       "if(EMBER_IMPULSE_EXAMPLE)\n  add_executable(ember-impulse-example examples/main.c)\n"
@@ -536,7 +556,7 @@ em_codegen_write_sources (const EmCodegenImpulse *impulse, guint32 n_features, g
   g_string_append (data, model->data->str);
   g_string_append (data, anomaly->data->str);
 
-  add (out, "ember_impulse.h", public_header (impulse, n_features, n_outputs, model->arena_bytes, scratch));
+  add (out, "ember_impulse.h", public_header (impulse, model, n_features, n_outputs, model->arena_bytes, scratch));
   add (out, "ember_impulse_meta.h", meta_header (impulse, n_outputs, model->arena_bytes));
   add (out, "ember_impulse.c", impulse_source (impulse, n_outputs, model, anomaly, runtime));
   add (out, "ember_model_data.h", decl);

@@ -408,7 +408,9 @@ em_codegen_generate (const EmCodegenImpulse *impulse, const char *target, const 
     }
   else if (g_strcmp0 (impulse->format, "emnq") == 0)
     {
-      if (!em_codegen_emit_nn (impulse->model, impulse->int8, n_features, n_outputs, "em_model_", &model, error))
+      if (impulse->task == EM_TASK_OBJECT_DETECTION
+            ? !em_codegen_emit_detect (impulse, n_features, n_outputs, "em_model_", &model, error)
+            : !em_codegen_emit_nn (impulse->model, impulse->int8, n_features, n_outputs, "em_model_", &model, error))
         goto out;
     }
   else

@@ -58,7 +58,10 @@ typedef struct {
   GBytes       *model;
   GStrv         labels;            /* [n_outputs] output names */
   gboolean      int8;              /* the model is the int8 program */
-  float         threshold;         /* classification: "uncertain" under it */
+  float         threshold;         /* classification: "uncertain" under it; object
+                                  * detection: a cell is an object cell from it on */
+  gint32        detect_connectivity; /* object detection: 4 (edge) or 8 (corner too)
+                                      * neighbouring cells merge; 0 = 8 */
 
   /* Optional second model: an anomaly block on the same features, whose
    * score goes to result.anomaly. */

@@ -106,7 +106,7 @@ em_nn_op_check_shape (const EmNnProgram *p, guint32 i, const char **why)
   if (op->input < 0 || (guint32) op->input >= p->n_tensors ||
       op->output < 0 || (guint32) op->output >= p->n_tensors)
     FAIL ("tensor index out of range");
-  if ((op->kind == EM_NN_OP_ADD) != (op->input2 >= 0) ||
+  if ((op->kind == EM_NN_OP_ADD || op->kind == EM_NN_OP_CONCAT) != (op->input2 >= 0) ||
       (op->input2 >= 0 && (guint32) op->input2 >= p->n_tensors))
     FAIL ("second input out of range");
   if ((int) op->act < EM_NN_ACT_NONE || (int) op->act > EM_NN_ACT_TANH)
@@ -146,6 +146,19 @@ em_nn_op_check_shape (const EmNnProgram *p, guint32 i, const char **why)
     case EM_NN_OP_COPY:
       if (ti->size != to->size)
         FAIL ("input and output differ in size");
+      break;
+    case EM_NN_OP_PAD:
+      if (!same_dims (ti, g->in_h, g->in_w, g->in_c) || !same_dims (to, g->out_h, g->out_w, g->out_c) ||
+          g->in_c != g->out_c || g->pad_top < 0 || g->pad_left < 0 ||
+          (gint64) g->in_h + g->pad_top > g->out_h || (gint64) g->in_w + g->pad_left > g->out_w ||
+          (p->is_int8 && (op->q.output_offset < -128 || op->q.output_offset > 127)))
+        FAIL ("padding does not match the tensors");
+      break;
+    case EM_NN_OP_CONCAT:
+      if (g->in_h < 1 || g->in_w < 1 || g->in_c < 1 || (gint64) g->in_h * g->in_w != ti->size ||
+          (gint64) g->in_h * g->in_c != p->tensors[op->input2].size ||
+          (gint64) g->in_h * (g->in_w + g->in_c) != to->size)
+        FAIL ("concatenation does not match the tensors");
       break;
     default:
       FAIL ("unknown op kind");

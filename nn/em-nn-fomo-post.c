@@ -15,6 +15,31 @@ em_nn_fomo_scratch_bytes (int32_t grid_w, int32_t grid_h)
   return (size_t) grid_w * (size_t) grid_h * 2 * sizeof (int32_t);
 }
 
+/* e^x for x <= 0 (the softmax subtracts the maximum) with float +, * and
+ * floorf only, so every C library gives the same bits: libm's expf differs
+ * in the last bit between glibc and newlib, and a device must find the
+ * objects Ember finds bit for bit (tests/device/test_cortex_m_detect.py).
+ * Cody-Waite reduction to |r| <= ln 2 / 2 and a degree-7 Taylor polynomial:
+ * under 2 ulp. Below -80 it returns 0, so no probability is subnormal (some
+ * FPUs flush those to zero). */
+static float
+fomo_exp (float x)
+{
+  union { float f; uint32_t u; } scale;
+  float n, r, p;
+
+  if (x != x)
+    return x;
+  if (x < -80.0f)
+    return 0.0f;
+  n = floorf (x * 1.44269504f + 0.5f);
+  r = (x - n * 0.693145751953125f) - n * 1.42860677e-6f;
+  p = 1.0f + r * (1.0f + r * (0.5f + r * (1.66666672e-1f + r * (4.16666679e-2f + r * (8.33333377e-3f +
+      r * (1.38888892e-3f + r * 1.98412701e-4f))))));
+  scale.u = (uint32_t) ((int32_t) n + 127) << 23;
+  return p * scale.f;
+}
+
 void
 em_nn_fomo_softmax_f32 (const float *logits, int32_t n_cells, int32_t n_channels, float *probs)
 {
@@ -31,7 +56,7 @@ em_nn_fomo_softmax_f32 (const float *logits, int32_t n_cells, int32_t n_channels
           max = z[c];
       for (c = 0; c < n_channels; c++)
         {
-          p[c] = expf (z[c] - max);
+          p[c] = fomo_exp (z[c] - max);
           sum += p[c];
         }
       for (c = 0; c < n_channels; c++)

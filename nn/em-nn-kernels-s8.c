@@ -34,6 +34,10 @@ em_nn_conv2d_s8 (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
   if (em_nn_conv2d_s8_cmsis (g, q, input, filter, bias, output))
     return;
 #endif
+#ifdef EM_NN_DSP_EXT
+  if (em_nn_conv2d_s8_dsp (g, q, input, filter, bias, output))
+    return;
+#endif
 
   for (oy = 0; oy < g->out_h; oy++)
     {
@@ -82,6 +86,11 @@ em_nn_depthwise_s8 (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *inp
   if (em_nn_depthwise_s8_cmsis (g, q, input, filter, bias, output))
     return;
 #endif
+#ifdef EM_NN_DSP_EXT
+  /* The loops below then drop out of the binary. */
+  em_nn_depthwise_s8_dsp (g, q, input, filter, bias, output);
+  return;
+#endif
 
   for (oy = 0; oy < g->out_h; oy++)
     {
@@ -126,6 +135,11 @@ em_nn_dense_s8 (int32_t in_n, int32_t out_n, const EmNnQuantConv *q, const int8_
 #ifdef EM_NN_USE_CMSIS_NN
   if (em_nn_dense_s8_cmsis (in_n, out_n, q, input, weights, bias, output))
     return;
+#endif
+#ifdef EM_NN_DSP_EXT
+  /* The loops below then drop out of the binary. */
+  em_nn_dense_s8_dsp (in_n, out_n, q, input, weights, bias, output);
+  return;
 #endif
 
   for (o = 0; o < out_n; o++)

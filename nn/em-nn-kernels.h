@@ -109,6 +109,24 @@ int em_nn_depthwise_s8_cmsis (const EmNnGeom *g, const EmNnQuantConv *q, const i
 int em_nn_dense_s8_cmsis     (int32_t in_n, int32_t out_n, const EmNnQuantConv *q, const int8_t *input,
                               const int8_t *weights, const int32_t *bias, int8_t *output);
 #endif
+/* Cortex-M DSP-extension back ends of the same three kernels
+ * (em-nn-kernels-s8-dsp.c, ACLE intrinsics), bit-identical to the portable
+ * loops. Chosen at compile time: on a core with the DSP extension
+ * (__ARM_FEATURE_DSP: Cortex-M4, M7, M33/M35P/M55 with DSP) the kernels
+ * above call them; a build opts out with -DEM_NN_NO_DSP_EXT, and CMSIS-NN
+ * (EM_NN_USE_CMSIS_NN) takes precedence. The conv2d one returns 0 (and
+ * the portable loop runs) for a kernel other than 1×1 stride 1 unpadded
+ * whose window (kernel_h × kernel_w × in_c values) exceeds half of
+ * EM_NN_DSP_IM2COL_BYTES (default 512, a stack buffer). */
+#if defined(__ARM_FEATURE_DSP) && !defined(EM_NN_NO_DSP_EXT) && !defined(EM_NN_USE_CMSIS_NN)
+#define EM_NN_DSP_EXT 1
+int  em_nn_conv2d_s8_dsp    (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
+                             const int8_t *filter, const int32_t *bias, int8_t *output);
+void em_nn_depthwise_s8_dsp (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
+                             const int8_t *filter, const int32_t *bias, int8_t *output);
+void em_nn_dense_s8_dsp     (int32_t in_n, int32_t out_n, const EmNnQuantConv *q, const int8_t *input,
+                             const int8_t *weights, const int32_t *bias, int8_t *output);
+#endif
 /* Pools keep the input's scale and zero point (as TFLite requires).
  * Average rounds half away from zero like TFLite's reference AveragePool. */
 void em_nn_maxpool_s8      (const EmNnGeom *g, int32_t act_min, int32_t act_max, const int8_t *input, int8_t *output);
@@ -142,6 +160,16 @@ void em_nn_make_lut_s8     (EmNnActivation act, float in_scale, int32_t in_zp,
  * row's maximum), sums in 64-bit integers, so every target agrees. */
 void em_nn_make_softmax_lut_s8 (float in_scale, uint32_t table[256]);
 void em_nn_softmax_s8      (int32_t n, const uint32_t table[256], const int8_t *input, int8_t *output);
+
+/* Layout (em-nn-kernels-layout.c). PAD: the input placed at (pad_top,
+ * pad_left) of the (out_h, out_w, c) output, every other cell @value (int8:
+ * the zero point) or 0.0f; channels are not padded (in_c == out_c).
+ * CONCAT: @outer blocks, each n_a values of @a then n_b values of @b
+ * (TFLite's CONCATENATION of two tensors along one axis). */
+void em_nn_pad_s8          (const EmNnGeom *g, int8_t value, const int8_t *input, int8_t *output);
+void em_nn_pad_f32         (const EmNnGeom *g, const float *input, float *output);
+void em_nn_concat_s8       (int32_t outer, int32_t n_a, int32_t n_b, const int8_t *a, const int8_t *b, int8_t *output);
+void em_nn_concat_f32      (int32_t outer, int32_t n_a, int32_t n_b, const float *a, const float *b, float *output);
 
 /* float ↔ int8 at the model's edges: q = clamp(round(x / scale) + zp). */
 void em_nn_quantize_s8     (int32_t n, float scale, int32_t zero_point, const float *input, int8_t *output);

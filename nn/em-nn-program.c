@@ -65,6 +65,12 @@ run_f32 (const EmNnProgram *p, const EmNnOp *op, void *arena)
     case EM_NN_OP_COPY:
       memmove (out, in, (size_t) to->size * sizeof (float));
       return 0;
+    case EM_NN_OP_PAD:
+      em_nn_pad_f32 (&op->geom, in, out);
+      return 0;
+    case EM_NN_OP_CONCAT:
+      em_nn_concat_f32 (op->geom.in_h, op->geom.in_w, op->geom.in_c, in, tensor_ptr (p, arena, op->input2), out);
+      return 0;
     default:
       return -1;
     }
@@ -118,6 +124,12 @@ run_s8 (const EmNnProgram *p, const EmNnOp *op, void *arena)
       return 0;
     case EM_NN_OP_COPY:
       memmove (out, in, (size_t) to->size);
+      return 0;
+    case EM_NN_OP_PAD:
+      em_nn_pad_s8 (&op->geom, (int8_t) op->q.output_offset, in, out);
+      return 0;
+    case EM_NN_OP_CONCAT:
+      em_nn_concat_s8 (op->geom.in_h, op->geom.in_w, op->geom.in_c, in, tensor_ptr (p, arena, op->input2), out);
       return 0;
     default:
       return -1;

@@ -30,6 +30,8 @@ typedef enum {
   EM_NN_OP_ACTIVATION,     /* float: act; int8: lut */
   EM_NN_OP_SOFTMAX,        /* float: exact; int8: softmax_lut */
   EM_NN_OP_COPY,           /* reshape/flatten between distinct buffers */
+  EM_NN_OP_PAD,            /* geom: in, out, pad_top, pad_left; int8 fill = q.output_offset */
+  EM_NN_OP_CONCAT,         /* input + input2: geom.in_h blocks of geom.in_w then geom.in_c values */
 } EmNnOpKind;
 
 typedef struct {

@@ -10,11 +10,13 @@
 #include "em-block-registry.h"
 #include "em-block-page.h"
 #include "em-deploy-page.h"
+#include "em-live-page.h"
 #include "em-dashboard-page.h"
 #include "em-retrain-page.h"
 #include "em-devices-page.h"
 #include "em-versions-page.h"
 #include "em-labeling-page.h"
+#include "em-byom-page.h"
 #ifdef HAVE_LEARN_PAGE
 #include "em-learn-page.h"
 #endif
@@ -52,6 +54,8 @@ static const FixedPage last_pages[] = {
     N_("Building the impulse as a library for a board, Arduino or WebAssembly will be here") },
   { "versions", N_("Versions"), "document-open-recent-symbolic",
     N_("Snapshots of the project to compare and return to will be here") },
+  { "byom", N_("Bring your own model"), "document-open-symbolic",
+    N_("Importing a TensorFlow Lite or ONNX model into the impulse will be here") },
 };
 
 static GtkWidget *
@@ -148,6 +152,7 @@ make_block_page (EmWindow *self, const char *id, const char *plugin, gboolean le
 static void dashboard_show_page_cb (EmDashboardPage *page, const char *name, EmWindow *self);
 static void retrain_finished_cb (EmRetrainPage *page, int state, EmWindow *self);
 static void retrain_job_started_cb (EmRetrainPage *page, EmJob *job, EmWindow *self);
+static void byom_imported_cb (EmByomPage *page, const char *block, EmWindow *self);
 
 static GtkWidget *
 make_fixed_page (EmWindow *self, const FixedPage *p)
@@ -176,6 +181,15 @@ make_fixed_page (EmWindow *self, const FixedPage *p)
 #endif
   if (g_str_equal (p->name, "deployment") && self->project != NULL)
     return em_deploy_page_new (self->project, registry ());
+  if (g_str_equal (p->name, "live") && self->project != NULL)
+    return em_live_page_new (self->project);
+  if (g_str_equal (p->name, "byom") && self->project != NULL)
+    {
+      GtkWidget *page = em_byom_page_new (self->project);
+      g_signal_connect (page, "job-started", G_CALLBACK (retrain_job_started_cb), self);
+      g_signal_connect (page, "imported", G_CALLBACK (byom_imported_cb), self);
+      return page;
+    }
   if (g_str_equal (p->name, "versions") && self->project != NULL)
     {
       GtkWidget *page = em_versions_page_new (self->project);
@@ -363,8 +377,12 @@ em_window_pages_set_project (EmWindow *self)
   add_page (self, make_fixed_page (self, &last_pages[3]), "deployment", _(last_pages[3].title));
   remove_page (self, "versions");
   add_page (self, make_fixed_page (self, &last_pages[4]), "versions", _(last_pages[4].title));
+  remove_page (self, "live");
+  add_page (self, make_fixed_page (self, &last_pages[1]), "live", _(last_pages[1].title));
   remove_page (self, "retrain");
   add_page (self, make_fixed_page (self, &last_pages[0]), "retrain", _(last_pages[0].title));
+  remove_page (self, "byom");
+  add_page (self, make_fixed_page (self, &last_pages[5]), "byom", _(last_pages[5].title));
   remove_page (self, "devices");
   add_page (self, make_fixed_page (self, &first_pages[1]), "devices", _(first_pages[1].title));
   remove_page (self, "dashboard");
@@ -428,6 +446,15 @@ static void
 retrain_job_started_cb (EmRetrainPage *page, EmJob *job, EmWindow *self)
 {
   em_window_add_job (self, job);
+}
+
+/* An imported model added a learning block: the impulse (and with it the
+ * sidebar's block rows) is read again from the project. */
+static void
+byom_imported_cb (EmByomPage *page, const char *block, EmWindow *self)
+{
+  em_impulse_page_set_project (self->impulse_page, self->project, registry ());
+  retrain_finished_cb (NULL, 0, self);
 }
 
 /* Models and test results changed under the pages that show them. */

@@ -16,6 +16,7 @@
 #include "em-codegen.h"
 #include "em-codegen-build.h"
 #include "em-codegen-chip.h"
+#include "em-codegen-detect.h"
 #include "em-codegen-report.h"
 #include "targets/wasm/em-codegen-wasm.h"
 #include "em-error.h"
@@ -46,6 +47,9 @@ static const char deploy_help[] =
   "--target arduino writes an Arduino library: library.properties, src/ (the\n"
   "library, flat) and examples/ember_classify/, a sketch that classifies a\n"
   "window of the project's data and prints the scores over Serial.\n"
+  "\n"
+  "--board NAME builds Ember firmware for a board instead, and --flash\n"
+  "flashes it: see 'ember-cli deploy PROJECT --board NAME --help'.\n"
   "\n"
   "--report (no -o) builds the library for a Cortex-M4F (--target cortex-m4f,\n"
   "the default; needs gcc-arm-none-eabi and libnewlib-arm-none-eabi) in a\n"
@@ -300,13 +304,6 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const
   if (!load_learner (project, impulse, registry, block_id, &d->primary, error))
     return FALSE;
   task = em_learn_task_for_block (d->primary.block);
-  if (task == EM_TASK_OBJECT_DETECTION)
-    {
-      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
-                   "block %s: object detection cannot be deployed yet (the generated code has no "
-                   "per-cell post-processing); train and test it in Ember for now", d->primary.lb->id);
-      return FALSE;
-    }
   /* An anomaly block on the same features rides along with a classifier. */
   if (block_id == NULL && task != EM_TASK_ANOMALY)
     for (guint i = 0; i < impulse->learn_blocks->len; i++)
@@ -369,7 +366,13 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const
   if ((cg->model = export_model (&d->primary, cg->int8, &format, error)) == NULL)
     return FALSE;
   cg->format = format;
-  if (task == EM_TASK_CLASSIFICATION)
+  if (task == EM_TASK_OBJECT_DETECTION &&
+      !em_codegen_detect_settings_from_report (cg, d->primary.model->report, error))
+    {
+      g_prefix_error (error, "block %s: ", d->primary.lb->id);
+      return FALSE;
+    }
+  if (task == EM_TASK_CLASSIFICATION || task == EM_TASK_OBJECT_DETECTION)
     cg->labels = g_strdupv (d->primary.model->labels);
   else
     {
@@ -657,6 +660,10 @@ em_cli_deploy_main (int argc, char **argv)
     { NULL }
   };
 
+  /* --board NAME: firmware for a board (em-cli-deploy-board.c). */
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--board") == 0 || g_str_has_prefix (argv[i], "--board="))
+      return em_cli_deploy_board_main (argc, argv);
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_description (ctx, deploy_help);
   if (!em_cli_parse (ctx, &argc, &argv, &code))

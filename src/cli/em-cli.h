@@ -61,6 +61,7 @@ int          em_cli_project_main      (int argc, char **argv);
 int          em_cli_data_main         (int argc, char **argv);
 int          em_cli_data_import       (int argc, char **argv);
 int          em_cli_data_export       (int argc, char **argv);
+int          em_cli_boxes_main        (int argc, char **argv);
 int          em_cli_demo_main         (int argc, char **argv);
 int          em_cli_blocks_main       (int argc, char **argv);
 int          em_cli_impulse_main      (int argc, char **argv);
@@ -68,6 +69,9 @@ int          em_cli_features_main     (int argc, char **argv);
 int          em_cli_train_main        (int argc, char **argv);
 int          em_cli_test_main         (int argc, char **argv);
 int          em_cli_deploy_main       (int argc, char **argv);
+int          em_cli_deploy_board_main (int argc, char **argv);   /* deploy --board */
+int          em_cli_live_main         (int argc, char **argv);
+int          em_cli_model_main        (int argc, char **argv);
 int          em_cli_device_main       (int argc, char **argv);
 int          em_cli_board_main        (int argc, char **argv);
 int          em_cli_flash_main        (int argc, char **argv);

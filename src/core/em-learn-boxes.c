@@ -33,11 +33,12 @@ place (int space, int size, int at)
   return at == 0 ? 0 : at == 1 ? (space - size) / 2 : space - size;
 }
 
-gboolean
-em_learn_box_to_input (const EmInputConfig *input, guint image_w, guint image_h, const EmBoundingBox *box,
-                       EmLearnBox *out)
+/* Image pixels → input pixels is x * sx + ox, y * sy + oy (before clipping). */
+static void
+input_transform (const EmInputConfig *input, guint image_w, guint image_h, double *sx_out, double *sy_out,
+                 double *ox_out, double *oy_out)
 {
-  double w = input->width, h = input->height, sx, sy, ox = 0, oy = 0, x0, y0, x1, y1;
+  double w = input->width, h = input->height, sx, sy, ox = 0, oy = 0;
   int col, row;
 
   /* Samples without a recorded size are taken to be the input's size. */
@@ -75,6 +76,19 @@ em_learn_box_to_input (const EmInputConfig *input, guint image_w, guint image_h,
       sx = w / image_w;
       sy = h / image_h;
     }
+  *sx_out = sx;
+  *sy_out = sy;
+  *ox_out = ox;
+  *oy_out = oy;
+}
+
+gboolean
+em_learn_box_to_input (const EmInputConfig *input, guint image_w, guint image_h, const EmBoundingBox *box,
+                       EmLearnBox *out)
+{
+  double w = input->width, h = input->height, sx, sy, ox, oy, x0, y0, x1, y1;
+
+  input_transform (input, image_w, image_h, &sx, &sy, &ox, &oy);
   x0 = CLAMP (box->x * sx + ox, 0, w);
   y0 = CLAMP (box->y * sy + oy, 0, h);
   x1 = CLAMP ((box->x + box->width) * sx + ox, 0, w);
@@ -91,6 +105,29 @@ em_learn_box_to_input (const EmInputConfig *input, guint image_w, guint image_h,
     double cx = (box->x + box->width / 2) * sx + ox, cy = (box->y + box->height / 2) * sy + oy;
     return cx >= 0 && cx <= w && cy >= 0 && cy <= h;
   }
+}
+
+gboolean
+em_learn_box_from_input (const EmInputConfig *input, guint image_w, guint image_h, const EmLearnBox *box,
+                         EmBoundingBox *out)
+{
+  double sx, sy, ox, oy, x0, y0, x1, y1;
+
+  input_transform (input, image_w, image_h, &sx, &sy, &ox, &oy);
+  if (image_w == 0 || image_h == 0)
+    {
+      image_w = input->width;
+      image_h = input->height;
+    }
+  x0 = CLAMP ((box->x - ox) / sx, 0, image_w);
+  y0 = CLAMP ((box->y - oy) / sy, 0, image_h);
+  x1 = CLAMP ((box->x + box->w - ox) / sx, 0, image_w);
+  y1 = CLAMP ((box->y + box->h - oy) / sy, 0, image_h);
+  out->x = x0;
+  out->y = y0;
+  out->width = x1 - x0;
+  out->height = y1 - y0;
+  return x1 > x0 && y1 > y0;
 }
 
 static int

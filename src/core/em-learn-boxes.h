@@ -20,5 +20,11 @@ gboolean em_learn_boxes_gather (EmLearnSet *set, EmProject *project, EmImpulse *
  * size). FALSE when the box's centre is outside the input after it. */
 gboolean em_learn_box_to_input (const EmInputConfig *input, guint image_w, guint image_h, const EmBoundingBox *box,
                                 EmLearnBox *out);
+/* The inverse, for a box found in the input's pixels (a detection): the
+ * box in the image's pixels, clipped to the image (letterbox padding and
+ * cropped-away parts map outside it). @out's label is left as it is. FALSE
+ * when nothing of the box is left inside the image. */
+gboolean em_learn_box_from_input (const EmInputConfig *input, guint image_w, guint image_h, const EmLearnBox *box,
+                                  EmBoundingBox *out);
 
 G_END_DECLS

@@ -93,13 +93,11 @@ class DetectTests(CliTestCase):
         for label in LABELS:
             self.assertIn(label, r.stdout)
 
-        # Deployment does not know per-cell post-processing yet: a clear
-        # refusal, and nothing written.
+        # Deployment runs the per-cell post-processing after the model
+        # (tests/codegen/test_detect_deploy.py checks its objects).
         out = self.path('lib')
-        r = self.cli('deploy', project, '--target', 'c-library', '-o', out, expect=None)
-        self.assertNotEqual(0, r.returncode)
-        self.assertOneErrorLine(r.stderr, 'object-detection', r'cannot be deployed yet')
-        self.assertFalse(os.path.exists(out))
+        self.cli('deploy', project, '--target', 'c-library', '-o', out)
+        self.assertIn('#define EM_IMPULSE_OBJECT_DETECTION 1', open(os.path.join(out, 'ember_impulse.h')).read())
 
     def test_no_boxes(self):
         # The images demo is labelled per image, without boxes.

@@ -193,7 +193,7 @@ class DeployEquivalence(CliTestCase):
         # Only what the impulse uses: the spectral DSP, the int8 kernels, K-means scoring.
         self.assertNotIn('em-dsp-mfcc.c', os.listdir(os.path.join(out, 'dsp')))
         self.assertEqual(['em-nn-anomaly-score.c', 'em-nn-anomaly.h', 'em-nn-kernels-s8-cmsis.c',
-                          'em-nn-kernels-s8.c', 'em-nn-kernels.h', 'em-nn-quant-math.c'],
+                          'em-nn-kernels-s8-dsp.c', 'em-nn-kernels-s8.c', 'em-nn-kernels.h', 'em-nn-quant-math.c'],
                          sorted(f for f in os.listdir(os.path.join(out, 'nn')) if f.endswith(('.c', '.h'))))
         self.check(project, 'motion-float', '--float', int8=False, anomaly=True, all_builds=False)
         # The anomaly block alone: its score is the output.

@@ -13,6 +13,8 @@
 #include "em-impulse-page.h"
 #include "em-block-params.h"
 #include "em-placeholder-page.h"
+#include "em-live-page.h"
+#include "em-byom-page.h"
 #include "em-block-page.h"
 #include "em-deploy-page.h"
 #include "em-dashboard-page.h"
@@ -86,7 +88,6 @@ test_pages (void)
 {
   EmWindow *window;
   g_auto(GStrv) pages = NULL;
-  const char *placeholders[] = { "live" };
 
   if (!have_display)
     {
@@ -96,27 +97,23 @@ test_pages (void)
   window = open_window ();
   pages = em_window_list_pages (window);
   /* The workflow order; no impulse yet, so no block pages. */
-  g_assert_cmpuint (g_strv_length (pages), ==, 9);
+  g_assert_cmpuint (g_strv_length (pages), ==, 10);
   g_assert_cmpstr (pages[0], ==, "dashboard");
   g_assert_cmpstr (pages[2], ==, "data");
   g_assert_cmpstr (pages[3], ==, "impulse");
   g_assert_cmpstr (pages[6], ==, "testing");
   g_assert_cmpstr (pages[8], ==, "versions");
+  g_assert_cmpstr (pages[9], ==, "byom");
   /* A project opens on the data (or the last page shown). */
   g_assert_cmpstr (em_window_get_visible_page (window), ==, "data");
 
-  for (guint i = 0; i < G_N_ELEMENTS (placeholders); i++)
-    {
-      GtkWidget *page = em_window_get_page (window, placeholders[i]);
-      g_assert_true (EM_IS_PLACEHOLDER_PAGE (page));
-      g_assert_nonnull (strstr (em_placeholder_page_get_description (EM_PLACEHOLDER_PAGE (page)),
-                                " here"));
-    }
+  g_assert_true (EM_IS_LIVE_PAGE (em_window_get_page (window, "live")));
   g_assert_true (EM_IS_DEPLOY_PAGE (em_window_get_page (window, "deployment")));
   g_assert_true (EM_IS_DASHBOARD_PAGE (em_window_get_page (window, "dashboard")));
   g_assert_true (EM_IS_RETRAIN_PAGE (em_window_get_page (window, "retrain")));
   g_assert_true (EM_IS_DEVICES_PAGE (em_window_get_page (window, "devices")));
   g_assert_true (EM_IS_VERSIONS_PAGE (em_window_get_page (window, "versions")));
+  g_assert_true (EM_IS_BYOM_PAGE (em_window_get_page (window, "byom")));
   for (guint i = 0; pages[i] != NULL; i++)
     visit (window, pages[i], "shell");
 
@@ -244,7 +241,7 @@ test_impulse (void)
   g_assert_true (strv_has (pages, "block:mfcc"));
   g_assert_true (strv_has (pages, "block:classification"));
   g_assert_false (strv_has (pages, "block:mfcc-2"));
-  g_assert_cmpuint (g_strv_length (pages), ==, 11);
+  g_assert_cmpuint (g_strv_length (pages), ==, 12);
   g_assert_true (EM_IS_BLOCK_PAGE (em_window_get_page (window, "block:mfcc")));
 
   /* Blocks that cannot read audio, and a second input, are refused. */
@@ -399,7 +396,7 @@ test_impulse (void)
   g_assert_no_error (error);
   g_strfreev (pages);
   pages = em_window_list_pages (window);
-  g_assert_cmpuint (g_strv_length (pages), ==, 9);
+  g_assert_cmpuint (g_strv_length (pages), ==, 10);
   g_assert_null (em_window_get_page (window, "block:mfcc"));
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -17,6 +17,10 @@
  *   {"window": [v, ...]}   → the whole impulse (DSP + model)
  *   {"features": [f, ...]} → the model alone
  *   answer: {"outputs": [...], "top": i, "label": "...", "anomaly": x}
+ * An object-detection impulse adds the objects found to each answer:
+ *   "objects": [{"label": i, "name": "...", "x": .., "y": .., "w": .., "h": ..,
+ *                "cx": .., "cy": .., "score": ..}, ...]
+ * (box and centroid in the model input's pixels; label indexes the labels).
  *   a line it cannot use: {"error": "..."}, and it goes on with the next.
  * Floats are printed as %.9g (they read back exactly); a value that is not
  * finite is printed as null. Exit status: 0, or 1 when a file could not be
@@ -105,6 +109,27 @@ print_result (const em_impulse_result_t *r)
   print_string (r->top >= 0 && (unsigned long) r->top < (unsigned long) EM_IMPULSE_N_OUTPUTS ? em_impulse_labels[r->top] : "");
   fputs (", \"anomaly\": ", stdout);
   print_float (r->anomaly);
+#if defined(EM_IMPULSE_OBJECT_DETECTION) && EM_IMPULSE_OBJECT_DETECTION
+  fputs (", \"objects\": [", stdout);
+  for (i = 0; i < (unsigned) r->n_objects; i++)
+    {
+      const em_impulse_object_t *o = &r->objects[i];
+      const float v[] = { o->x, o->y, o->w, o->h, o->cx, o->cy, o->score };
+      static const char *const keys[] = { "x", "y", "w", "h", "cx", "cy", "score" };
+      unsigned k;
+
+      printf ("%s{\"label\": %ld, \"name\": ", i > 0 ? ", " : "", (long) o->label);
+      print_string (o->label >= 0 && (unsigned long) o->label < (unsigned long) EM_IMPULSE_N_OUTPUTS
+                    ? em_impulse_labels[o->label] : "");
+      for (k = 0; k < sizeof v / sizeof v[0]; k++)
+        {
+          printf (", \"%s\": ", keys[k]);
+          print_float (v[k]);
+        }
+      putchar ('}');
+    }
+  putchar (']');
+#endif
   fputs ("}\n", stdout);
 }
 

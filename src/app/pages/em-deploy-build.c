@@ -4,6 +4,7 @@
  * device code through its plugin, the learning block exports its model. */
 #include <glib/gi18n.h>
 #include "em-deploy-page-private.h"
+#include "em-codegen-detect.h"
 #include "em-error.h"
 #include "em-learn.h"
 #include "em-model-store.h"
@@ -218,13 +219,6 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, gbool
   if (!learner_load (project, impulse, registry, NULL, &primary, error))
     goto out;
   task = em_learn_task_for_block (primary.block);
-  if (task == EM_TASK_OBJECT_DETECTION)
-    {
-      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
-                   _("Object detection cannot be deployed yet: the generated code has no per-cell "
-                     "post-processing. Train and test it in Ember for now."));
-      goto out;
-    }
   if (task != EM_TASK_ANOMALY)
     for (guint i = 0; i < impulse->learn_blocks->len && !has_anomaly; i++)
       {
@@ -274,7 +268,9 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, gbool
   if ((cg->model = export_model (&primary, cg->int8, &format, error)) == NULL)
     goto out;
   cg->format = format;
-  if (task == EM_TASK_CLASSIFICATION)
+  if (task == EM_TASK_OBJECT_DETECTION && !em_codegen_detect_settings_from_report (cg, primary.model->report, error))
+    goto out;
+  if (task == EM_TASK_CLASSIFICATION || task == EM_TASK_OBJECT_DETECTION)
     cg->labels = g_strdupv (primary.model->labels);
   else
     {

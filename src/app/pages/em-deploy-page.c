@@ -3,6 +3,7 @@
 
 #include "em-deploy-page.h"
 #include "em-deploy-page-private.h"
+#include "em-deploy-page-boards.h"
 #include "em-codegen.h"
 #include "em-job.h"
 #include "em-window.h"
@@ -32,6 +33,7 @@ struct _EmDeployPage
   GtkButton       *cancel_button;
   GtkProgressBar  *progress_bar;
   GtkLabel        *status_label;
+  EmDeployPageBoards *boards;
 };
 
 G_DEFINE_FINAL_TYPE (EmDeployPage, em_deploy_page, GTK_TYPE_WIDGET)
@@ -399,6 +401,8 @@ em_deploy_page_class_init (EmDeployPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EmDeployPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, EmDeployPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, EmDeployPage, status_label);
+  g_type_ensure (EM_TYPE_DEPLOY_PAGE_BOARDS);
+  gtk_widget_class_bind_template_child (widget_class, EmDeployPage, boards);
   gtk_widget_class_install_action (widget_class, "deploy.build", NULL, build_action);
   gtk_widget_class_install_action (widget_class, "deploy.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "deploy.choose-folder", NULL, choose_folder_action);
@@ -438,6 +442,8 @@ em_deploy_page_new (EmProject *project, EmBlockRegistry *registry)
   g_strdelimit (base, "/\\", '-');
   dir = g_build_filename (docs != NULL ? docs : g_get_home_dir (), base, NULL);
   em_deploy_page_set_output_dir (self, dir);
+  em_deploy_page_boards_set_project (self->boards, project, registry);
+  g_object_bind_property (self->int8_switch, "active", self->boards, "int8", G_BINDING_SYNC_CREATE);
   update_actions (self);
   return GTK_WIDGET (self);
 }

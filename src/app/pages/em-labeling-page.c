@@ -5,6 +5,8 @@
 
 #include "em-labeling-page.h"
 #include "em-box-track.h"
+#include "em-box-proposal-model.h"
+#include "em-error.h"
 
 typedef struct {
   gint64 id;
@@ -31,6 +33,7 @@ struct _EmLabelingPage
   GArray         *queue;    /* guint: indexes into order of the images queued */
   guint           pos;      /* into queue */
   GPtrArray      *sources;  /* EmBoxProposalSource */
+  EmBoxProposalSource *model_source; /* the trained model's; NULL without one */
   const char     *proposals_from; /* title of the first source that proposed */
 };
 
@@ -107,11 +110,34 @@ source_title (EmBoxProposalSource *source)
   /* Sources are named in English in core; the known ones are shown translated. */
   if (g_strcmp0 (source->name, "Tracked from the previous image") == 0)
     return _("tracked from the previous image");
+  if (g_strcmp0 (source->name, EM_BOX_PROPOSAL_MODEL_NAME) == 0)
+    return _("from the trained model");
   return source->name;
 }
 
-/* Ask every source for boxes for the image shown; only an image without
- * boxes gets proposals (on a labeled one they would just be in the way). */
+/* Whether @p mostly covers a proposal of @all with its label (intersection
+ * over union at least one half). */
+static gboolean
+proposed_already (GArray *all, const EmBoxProposal *p)
+{
+  for (guint i = 0; i < all->len; i++)
+    {
+      const EmBoxProposal *q = &g_array_index (all, EmBoxProposal, i);
+      double w = MIN (p->x + p->width, q->x + q->width) - MAX (p->x, q->x);
+      double h = MIN (p->y + p->height, q->y + q->height) - MAX (p->y, q->y);
+      double inter = MAX (w, 0) * MAX (h, 0);
+
+      if (g_strcmp0 (p->label, q->label) == 0 &&
+          2 * inter >= p->width * p->height + q->width * q->height - inter)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Ask every source for boxes for the image shown, the trained model
+ * first; a box another source proposed already is left out. Only an image
+ * without boxes gets proposals (on a labeled one they would just be in
+ * the way). */
 static void
 propose (EmLabelingPage *self, guint order_index)
 {
@@ -130,13 +156,15 @@ propose (EmLabelingPage *self, guint order_index)
                                       g_array_index (self->order, Item, order_index - 1).id, TRUE, NULL);
   /* The tracker works on a bounded patch per box (em-box-track.c), so this
    * runs here, between two images, without a thread. */
-  for (guint i = 0; i < self->sources->len; i++)
+  for (guint i = 0; i <= self->sources->len; i++)
     {
-      EmBoxProposalSource *source = g_ptr_array_index (self->sources, i);
+      EmBoxProposalSource *source = i == 0 ? self->model_source : g_ptr_array_index (self->sources, i - 1);
       g_autoptr(GError) error = NULL;
-      g_autoptr(GArray) got = em_box_proposal_source_propose (source, sample, previous, &error);
+      g_autoptr(GArray) got = NULL;
 
-      if (got == NULL)
+      if (source == NULL)
+        continue;
+      if ((got = em_box_proposal_source_propose (source, sample, previous, &error)) == NULL)
         {
           g_message ("labeling: %s: %s", source->name, error->message);
           continue;
@@ -146,6 +174,8 @@ propose (EmLabelingPage *self, guint order_index)
       for (guint k = 0; k < got->len; k++)
         {
           EmBoxProposal p = g_array_index (got, EmBoxProposal, k);
+          if (proposed_already (all, &p))
+            continue;
           p.label = g_strdup (p.label);
           g_array_append_val (all, p);
         }
@@ -207,6 +237,23 @@ em_labeling_page_show (EmLabelingPage *self, guint position)
   update_header (self);
 }
 
+/* The trained model's source, made again on every reload: the page is
+ * reloaded each time it opens, so a model trained meanwhile is used. */
+static void
+load_model_source (EmLabelingPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->model_source, em_box_proposal_source_free);
+  if (self->project == NULL)
+    return;
+  self->model_source = em_box_proposal_model_source_new (self->project, NULL, em_block_registry_get_default (),
+                                                         NULL, EM_BOX_PROPOSAL_MODEL_DEFAULT, &error);
+  /* No impulse, detector or model yet is the usual case, not a problem. */
+  if (self->model_source == NULL && !g_error_matches (error, EM_ERROR, EM_ERROR_NOT_FOUND))
+    g_message ("labeling: no proposals from the trained model: %s", error->message);
+}
+
 void
 em_labeling_page_reload (EmLabelingPage *self)
 {
@@ -217,6 +264,7 @@ em_labeling_page_reload (EmLabelingPage *self)
   g_return_if_fail (EM_IS_LABELING_PAGE (self));
   g_array_set_size (self->order, 0);
   g_array_set_size (self->queue, 0);
+  load_model_source (self);
   em_sample_filter_init (&filter);
   filter.kind = EM_SENSOR_IMAGE;
   samples = self->project != NULL ? em_project_list_samples (self->project, &filter, &error) : NULL;
@@ -330,6 +378,7 @@ em_labeling_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->project);
   g_clear_pointer (&self->sources, g_ptr_array_unref);
+  g_clear_pointer (&self->model_source, em_box_proposal_source_free);
   G_OBJECT_CLASS (em_labeling_page_parent_class)->dispose (object);
 }
 

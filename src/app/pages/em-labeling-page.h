@@ -14,8 +14,10 @@ G_BEGIN_DECLS
  * step through the queue. The header says how many are left.
  *
  * For each image the proposal sources are asked for boxes (the frame
- * tracker, from the image before it in name order, is always there); the
- * boxes they propose are shown for the user to accept or reject.
+ * tracker, from the image before it in name order, is always there; the
+ * project's trained detector or image classifier, asked first, when it has
+ * one, taken again at every reload); the boxes they propose are shown for
+ * the user to accept or reject, a box one source proposed already left out.
  *
  * Signal "close": the user asked to go back (action labeling.close). */
 #define EM_TYPE_LABELING_PAGE (em_labeling_page_get_type ())

@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <glib/gi18n.h>
+
+#include "em-deploy-page-boards.h"
+#include "em-deploy-gather.h"
+#include "em-live-page.h"
+#include "em-codegen-build.h"
+#include "em-error.h"
+#include "em-firmware.h"
+#include "em-flash.h"
+#include "em-job.h"
+#include "em-serial.h"
+#include "em-window.h"
+
+/* As the page's Build and the CLI. */
+#define DEFAULT_THRESHOLD 0.6f
+
+typedef enum {
+  JOB_NONE,
+  JOB_CHECK_FIT,
+  JOB_DEPLOY,
+} JobKind;
+
+struct _EmDeployPageBoards
+{
+  GtkWidget        parent_instance;
+
+  EmProject       *project;
+  EmBlockRegistry *registry;
+  GPtrArray       *boards;
+  GPtrArray       *ports;        /* (element-type utf8): the port row's entries after "Automatic" */
+  gboolean         int8;
+  EmJob           *job;
+  JobKind          job_kind;
+  char            *last_error;
+  char            *firmware;
+
+  GtkWidget       *box;
+  EmBoardList     *board_list;
+  AdwComboRow     *port_row;
+  GtkButton       *cancel_button;
+  GtkProgressBar  *progress_bar;
+  GtkLabel        *status_label;
+  GtkLabel        *error_label;
+};
+
+G_DEFINE_FINAL_TYPE (EmDeployPageBoards, em_deploy_page_boards, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_INT8,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_actions (EmDeployPageBoards *self)
+{
+  gboolean running = self->job != NULL && em_job_is_running (self->job);
+  gboolean ready = self->project != NULL && !running;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "boards.check-fit", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "boards.deploy",
+                                 ready && em_board_list_get_selected (self->board_list) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "boards.cancel", running);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->port_row), !running);
+}
+
+static void
+show_error (EmDeployPageBoards *self, const char *message)
+{
+  g_free (self->last_error);
+  self->last_error = message != NULL ? g_strndup (message, strcspn (message, "\n")) : NULL;
+  gtk_label_set_text (self->error_label, self->last_error != NULL ? self->last_error : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_label), self->last_error);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->last_error != NULL);
+}
+
+/* ---- ports ----------------------------------------------------------------------- */
+
+/* @choose: (nullable) the port to select; NULL keeps the current choice. */
+static void
+refresh_ports (EmDeployPageBoards *self, const char *choose)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) ports = em_serial_list_ports (NULL);
+  g_autofree char *chosen = g_strdup (choose);
+  guint selected = adw_combo_row_get_selected (self->port_row);
+
+  /* Keep the user's choice across refreshes. */
+  if (chosen == NULL && selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected - 1 < self->ports->len)
+    chosen = g_strdup (g_ptr_array_index (self->ports, selected - 1));
+  g_ptr_array_set_size (self->ports, 0);
+  gtk_string_list_append (names, _("Automatic (by the board’s USB id)"));
+  selected = 0;
+  for (guint i = 0; ports != NULL && i < ports->len; i++)
+    {
+      EmSerialPortInfo *info = g_ptr_array_index (ports, i);
+      g_autofree char *text = *info->description != '\0'
+                                ? g_strdup_printf ("%s (%s)", info->name, info->description)
+                                : g_strdup (info->name);
+
+      gtk_string_list_append (names, text);
+      g_ptr_array_add (self->ports, g_strdup (info->name));
+      if (g_strcmp0 (chosen, info->name) == 0)
+        selected = i + 1;
+    }
+  /* A port the list does not show (a pseudo-terminal) still counts. */
+  if (chosen != NULL && selected == 0)
+    {
+      gtk_string_list_append (names, chosen);
+      g_ptr_array_add (self->ports, g_strdup (chosen));
+      selected = self->ports->len;
+    }
+  adw_combo_row_set_model (self->port_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->port_row, selected);
+}
+
+static char *
+chosen_port (EmDeployPageBoards *self)
+{
+  guint selected = adw_combo_row_get_selected (self->port_row);
+
+  if (selected == GTK_INVALID_LIST_POSITION || selected == 0 || selected - 1 >= self->ports->len)
+    return NULL;
+  return g_strdup (g_ptr_array_index (self->ports, selected - 1));
+}
+
+/* ---- jobs ------------------------------------------------------------------------- */
+
+typedef struct {
+  EmProject       *project;
+  EmBlockRegistry *registry;
+  GPtrArray       *boards;   /* keeps @board alive */
+  const EmBoard   *board;
+  char            *port;
+  char            *out_dir;
+  gboolean         int8;
+  const char      *stage;    /* flashing: the stage last logged */
+  EmJob           *job;
+} JobData;
+
+static void
+job_data_free (JobData *d)
+{
+  g_clear_object (&d->project);
+  g_clear_object (&d->registry);
+  g_clear_pointer (&d->boards, g_ptr_array_unref);
+  g_free (d->port);
+  g_free (d->out_dir);
+  g_free (d);
+}
+
+typedef struct {
+  char *firmware;
+  char *port;
+} DeployResult;
+
+static void
+deploy_result_free (DeployResult *r)
+{
+  g_free (r->firmware);
+  g_free (r->port);
+  g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeployResult, deploy_result_free)
+
+static gpointer
+check_fit_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError **error)
+{
+  JobData *d = data;
+  g_autoptr(EmImpulse) impulse = NULL;
+  g_autoptr(EmDeployGather) gather = NULL;
+  EmCodegenSummary summary = { 0 };
+  EmCodegenReport *report;
+
+  em_job_report (job, 0.1, _("Gathering the impulse"));
+  if ((impulse = em_impulse_load (d->project, error)) == NULL ||
+      (gather = em_deploy_gather (d->project, impulse, d->registry, NULL, d->int8, DEFAULT_THRESHOLD, error)) == NULL)
+    return NULL;
+  em_job_report (job, 0.3, _("Building the library for a Cortex-M4F"));
+  /* The compile is not interruptible; a cancel drops its result. */
+  report = em_codegen_build_report (gather->cg, &summary, error);
+  if (report != NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
+    g_clear_pointer (&report, em_codegen_report_free);
+  if (report != NULL)
+    em_job_report (job, 1.0, NULL);
+  return report;
+}
+
+/* Building is the first half of a deploy, flashing the second. */
+static void
+build_progress (double fraction, const char *what, gpointer user_data)
+{
+  JobData *d = user_data;
+
+  em_job_report (d->job, fraction >= 0 ? 0.5 * fraction : -1, what);
+}
+
+static void
+flash_progress (const char *stage, gsize done, gsize total, gpointer user_data)
+{
+  JobData *d = user_data;
+  const char *line = NULL;
+
+  /* One log line a stage, not one a block. */
+  if (g_strcmp0 (stage, d->stage) != 0)
+    {
+      d->stage = g_intern_string (stage);
+      line = stage;
+    }
+  em_job_report (d->job, 0.5 + 0.5 * (total > 0 ? (double) done / (double) total : 0), line);
+}
+
+static char *
+find_port (const EmBoard *board, GError **error)
+{
+  g_autoptr(GPtrArray) ports = em_serial_list_ports (error);
+
+  if (ports == NULL)
+    return NULL;
+  for (guint i = 0; i < ports->len; i++)
+    {
+      EmSerialPortInfo *info = g_ptr_array_index (ports, i);
+
+      for (guint k = 0; board->usb_ids != NULL && k < board->usb_ids->len; k++)
+        {
+          EmBoardUsbId *id = &g_array_index (board->usb_ids, EmBoardUsbId, k);
+
+          if (info->usb_vid == id->vid && info->usb_pid == id->pid)
+            return g_strdup (info->name);
+        }
+    }
+  g_set_error (error, EM_ERROR, EM_ERROR_NOT_FOUND,
+               _("%s: no serial port with its USB id: plug the board in or choose the port"), board->name);
+  return NULL;
+}
+
+static gpointer
+deploy_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError **error)
+{
+  JobData *d = data;
+  g_autoptr(DeployResult) result = g_new0 (DeployResult, 1);
+  g_autoptr(EmFlashImage) image = NULL;
+  EmFlashOptions options;
+
+  d->job = job;
+  em_job_report (job, 0, _("Building the firmware"));
+  if (g_mkdir_with_parents (d->out_dir, 0755) != 0)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_IO, _("%s: cannot create the folder: %s"), d->out_dir,
+                   g_strerror (errno));
+      return NULL;
+    }
+  result->firmware = em_firmware_build (d->project, d->board, d->out_dir, build_progress, d, cancellable, error);
+  if (result->firmware == NULL)
+    return NULL;
+  /* QEMU loads the ELF itself when Live classification starts. */
+  if (d->board->protocol == EM_BOARD_PROTOCOL_QEMU)
+    {
+      em_job_report (job, 1.0, NULL);
+      return g_steal_pointer (&result);
+    }
+  result->port = d->port != NULL ? g_strdup (d->port) : find_port (d->board, error);
+  if (result->port == NULL)
+    return NULL;
+  if ((image = em_flash_image_load (result->firmware, d->board->flash_base, error)) == NULL)
+    return NULL;
+  em_flash_options_init (&options);
+  em_job_report (job, 0.5, _("Flashing"));
+  if (!em_flash_board (result->port, d->board, image, &options, flash_progress, d, cancellable, error))
+    return NULL;
+  em_job_report (job, 1.0, NULL);
+  return g_steal_pointer (&result);
+}
+
+static void
+open_live (EmDeployPageBoards *self, const EmBoard *board, const DeployResult *r)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *live;
+
+  if (!EM_IS_WINDOW (root))
+    return;
+  live = em_window_get_page (EM_WINDOW (root), "live");
+  if (!EM_IS_LIVE_PAGE (live))
+    return;
+  em_live_page_set_board (EM_LIVE_PAGE (live), board->id, r->port, r->firmware);
+  em_window_show_page (EM_WINDOW (root), "live");
+  em_live_page_start (EM_LIVE_PAGE (live));
+}
+
+static void
+on_job_finished (EmDeployPageBoards *self)
+{
+  const GError *error = em_job_get_error (self->job);
+  gpointer result = em_job_get_result (self->job);
+
+  if (em_job_get_state (self->job) == EM_JOB_STATE_CANCELLED)
+    gtk_label_set_text (self->status_label, _("Cancelled"));
+  else if (error != NULL)
+    {
+      gtk_label_set_text (self->status_label, "");
+      show_error (self, error->message);
+    }
+  else if (self->job_kind == JOB_CHECK_FIT && result != NULL)
+    {
+      EmCodegenReport *report = result;
+      g_autofree char *text = NULL;
+
+      show_error (self, NULL);
+      em_board_list_set_report (self->board_list, report, 0);
+      text = g_strdup_printf (_("The library takes %" G_GUINT64_FORMAT " bytes of flash and %" G_GUINT64_FORMAT
+                                " bytes of RAM on a Cortex-M4F (without the stack)"), report->flash, report->ram);
+      gtk_label_set_text (self->status_label, text);
+    }
+  else if (self->job_kind == JOB_DEPLOY && result != NULL)
+    {
+      DeployResult *r = result;
+      const EmBoard *board = em_board_list_get_selected (self->board_list);
+      g_autofree char *text = NULL;
+
+      show_error (self, NULL);
+      g_free (self->firmware);
+      self->firmware = g_strdup (r->firmware);
+      text = r->port != NULL ? g_strdup_printf (_("Flashed %s on %s"), r->firmware, r->port)
+                             : g_strdup_printf (_("Built %s"), r->firmware);
+      gtk_label_set_text (self->status_label, text);
+      if (board != NULL)
+        open_live (self, board, r);
+    }
+  refresh_ports (self, NULL);
+  update_actions (self);
+}
+
+static void
+on_job_message (EmDeployPageBoards *self)
+{
+  const char *message = em_job_get_message (self->job);
+
+  if (message != NULL)
+    gtk_label_set_text (self->status_label, message);
+}
+
+static void
+start_job (EmDeployPageBoards *self, JobKind kind, const char *title, EmJobFunc func, JobData *d,
+           GDestroyNotify result_free)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+  self->job_kind = kind;
+  self->job = em_job_new (title);
+  g_signal_connect_swapped (self->job, "finished", G_CALLBACK (on_job_finished), self);
+  g_object_bind_property (self->job, "fraction", self->progress_bar, "fraction", G_BINDING_DEFAULT);
+  g_signal_connect_swapped (self->job, "notify::message", G_CALLBACK (on_job_message), self);
+  em_job_run (self->job, func, d, (GDestroyNotify) job_data_free, result_free);
+  if (EM_IS_WINDOW (root))
+    em_window_add_job (EM_WINDOW (root), self->job);
+  update_actions (self);
+}
+
+static JobData *
+job_data_new (EmDeployPageBoards *self)
+{
+  JobData *d = g_new0 (JobData, 1);
+
+  d->project = g_object_ref (self->project);
+  d->registry = g_object_ref (self->registry);
+  d->int8 = self->int8;
+  return d;
+}
+
+void
+em_deploy_page_boards_check_fit (EmDeployPageBoards *self)
+{
+  g_return_if_fail (EM_IS_DEPLOY_PAGE_BOARDS (self));
+  if (self->project == NULL || (self->job != NULL && em_job_is_running (self->job)))
+    return;
+  gtk_label_set_text (self->status_label, _("Checking the fit…"));
+  start_job (self, JOB_CHECK_FIT, _("Checking the fit on the boards"), check_fit_thread, job_data_new (self),
+             (GDestroyNotify) em_codegen_report_free);
+}
+
+void
+em_deploy_page_boards_deploy (EmDeployPageBoards *self)
+{
+  const EmBoard *board;
+  JobData *d;
+  g_autofree char *base = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (EM_IS_DEPLOY_PAGE_BOARDS (self));
+  board = em_board_list_get_selected (self->board_list);
+  if (self->project == NULL || board == NULL || (self->job != NULL && em_job_is_running (self->job)))
+    return;
+  d = job_data_new (self);
+  d->boards = g_ptr_array_ref (em_board_list_get_boards (self->board_list));
+  d->board = board;
+  d->port = chosen_port (self);
+  /* One folder per project and board, rebuilt on every deploy. */
+  base = g_path_get_basename (em_project_get_path (self->project));
+  d->out_dir = g_build_filename (g_get_user_cache_dir (), "ember", "firmware", base, board->id, NULL);
+  title = g_strdup_printf (_("Deploying to %s"), board->name);
+  gtk_label_set_text (self->status_label, _("Building the firmware…"));
+  start_job (self, JOB_DEPLOY, title, deploy_thread, d, (GDestroyNotify) deploy_result_free);
+}
+
+static void
+check_fit_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  em_deploy_page_boards_check_fit (EM_DEPLOY_PAGE_BOARDS (widget));
+}
+
+static void
+deploy_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  em_deploy_page_boards_deploy (EM_DEPLOY_PAGE_BOARDS (widget));
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  EmDeployPageBoards *self = EM_DEPLOY_PAGE_BOARDS (widget);
+
+  if (self->job != NULL)
+    em_job_cancel (self->job);
+}
+
+/* ---- public ----------------------------------------------------------------------- */
+
+void
+em_deploy_page_boards_set_project (EmDeployPageBoards *self, EmProject *project, EmBlockRegistry *registry)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (EM_IS_DEPLOY_PAGE_BOARDS (self));
+  g_set_object (&self->project, project);
+  g_set_object (&self->registry, registry);
+  g_clear_pointer (&self->boards, g_ptr_array_unref);
+  self->boards = em_board_list (NULL, &error);
+  if (self->boards == NULL)
+    show_error (self, error->message);
+  em_board_list_set_boards (self->board_list, self->boards);
+  em_board_list_set_report (self->board_list, NULL, 0);
+  update_actions (self);
+}
+
+void
+em_deploy_page_boards_set_port (EmDeployPageBoards *self, const char *port)
+{
+  g_return_if_fail (EM_IS_DEPLOY_PAGE_BOARDS (self));
+  if (port == NULL)
+    adw_combo_row_set_selected (self->port_row, 0);
+  else
+    refresh_ports (self, port);
+}
+
+EmBoardList *
+em_deploy_page_boards_get_list (EmDeployPageBoards *self)
+{
+  return self->board_list;
+}
+
+GObject *
+em_deploy_page_boards_get_job (EmDeployPageBoards *self)
+{
+  return G_OBJECT (self->job);
+}
+
+const char *
+em_deploy_page_boards_get_last_error (EmDeployPageBoards *self)
+{
+  return self->last_error;
+}
+
+const char *
+em_deploy_page_boards_get_firmware (EmDeployPageBoards *self)
+{
+  return self->firmware;
+}
+
+/* ---- GObject ------------------------------------------------------------------------ */
+
+static void
+em_deploy_page_boards_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  EmDeployPageBoards *self = EM_DEPLOY_PAGE_BOARDS (object);
+
+  switch (prop_id)
+    {
+    case PROP_INT8:
+      g_value_set_boolean (value, self->int8);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+em_deploy_page_boards_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  EmDeployPageBoards *self = EM_DEPLOY_PAGE_BOARDS (object);
+
+  switch (prop_id)
+    {
+    case PROP_INT8:
+      if (self->int8 == g_value_get_boolean (value))
+        return;
+      self->int8 = g_value_get_boolean (value);
+      /* The verdicts were for the other model. */
+      em_board_list_set_report (self->board_list, NULL, 0);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+em_deploy_page_boards_dispose (GObject *object)
+{
+  EmDeployPageBoards *self = EM_DEPLOY_PAGE_BOARDS (object);
+
+  if (self->job != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      g_clear_object (&self->job);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), EM_TYPE_DEPLOY_PAGE_BOARDS);
+  g_clear_object (&self->project);
+  g_clear_object (&self->registry);
+  g_clear_pointer (&self->boards, g_ptr_array_unref);
+  G_OBJECT_CLASS (em_deploy_page_boards_parent_class)->dispose (object);
+}
+
+static void
+em_deploy_page_boards_finalize (GObject *object)
+{
+  EmDeployPageBoards *self = EM_DEPLOY_PAGE_BOARDS (object);
+
+  g_ptr_array_unref (self->ports);
+  g_free (self->last_error);
+  g_free (self->firmware);
+  G_OBJECT_CLASS (em_deploy_page_boards_parent_class)->finalize (object);
+}
+
+static void
+em_deploy_page_boards_class_init (EmDeployPageBoardsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = em_deploy_page_boards_get_property;
+  object_class->set_property = em_deploy_page_boards_set_property;
+  object_class->dispose = em_deploy_page_boards_dispose;
+  object_class->finalize = em_deploy_page_boards_finalize;
+
+  properties[PROP_INT8] = g_param_spec_boolean ("int8", NULL, NULL, TRUE,
+                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (EM_TYPE_BOARD_LIST);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/emberstudio/Ember/ui/em-deploy-page-boards.ui");
+  gtk_widget_class_bind_template_child (widget_class, EmDeployPageBoards, box);
+  gtk_widget_class_bind_template_child (widget_class, EmDeployPageBoards, board_list);
+  gtk_widget_class_bind_template_child (widget_class, EmDeployPageBoards, port_row);
+  gtk_widget_class_bind_template_child (widget_class, EmDeployPageBoards, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, EmDeployPageBoards, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, EmDeployPageBoards, status_label);
+  gtk_widget_class_bind_template_child (widget_class, EmDeployPageBoards, error_label);
+  gtk_widget_class_install_action (widget_class, "boards.check-fit", NULL, check_fit_action);
+  gtk_widget_class_install_action (widget_class, "boards.deploy", NULL, deploy_action);
+  gtk_widget_class_install_action (widget_class, "boards.cancel", NULL, cancel_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+em_deploy_page_boards_init (EmDeployPageBoards *self)
+{
+  self->int8 = TRUE;
+  self->ports = g_ptr_array_new_with_free_func (g_free);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->board_list, "selection-changed", G_CALLBACK (update_actions), self);
+  refresh_ports (self, NULL);
+  update_actions (self);
+}

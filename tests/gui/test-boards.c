@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The Deployment page's board list and the Live classification page on a
+ * real display (Xvfb in CI), with a small motion demo project trained
+ * through the core (a few epochs).
+ *
+ * - The board list reads EMBER_BOARDS_DIR (a folder made here: a roomy
+ *   Cortex-M4F board, one with 4 KiB of flash, the emulated board) and
+ *   gives each a fit verdict, first from a made-up size report (no
+ *   toolchain needed), then from "Check Fit", which builds the library with
+ *   arm-none-eabi-gcc (skipped without it).
+ * - One click: "Deploy to Board" on the emulated board builds the firmware,
+ *   opens Live classification and starts it; results stream in from QEMU,
+ *   and "Record This Window" adds a sample. Skipped without
+ *   arm-none-eabi-gcc or qemu-system-arm.
+ * - A board that is not there: a one-line error naming the port.
+ * Every GLib/GTK warning and critical is fatal. PNGs land in
+ * EMBER_GUI_OUTPUT_DIR. */
+#include <signal.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "gui-util.h"
+#include "em-board-list.h"
+#include "em-block-registry.h"
+#include "em-demo.h"
+#include "em-error.h"
+#include "em-deploy-page.h"
+#include "em-deploy-page-boards.h"
+#include "em-impulse.h"
+#include "em-job.h"
+#include "em-learn.h"
+#include "em-live-page.h"
+#include "em-window.h"
+
+#define JOB_MS  120000
+#define LIVE_MS 120000
+
+static gboolean have_display;
+static char *tmp_dir;
+static char *project_path;
+
+static const char big_board[] =
+  "{ \"name\": \"Roomy M4F\", \"core\": \"cortex-m4f\", \"clock_hz\": 80000000,"
+  "  \"ram\": 262144, \"flash\": 1048576, \"fpu\": true, \"toolchain\": \"arm-none-eabi-gcc\","
+  "  \"linker_script\": null, \"startup\": null,"
+  "  \"flash_method\": { \"protocol\": \"stm32-uart\", \"baud\": 115200, \"base\": \"0x08000000\","
+  "                      \"usb\": [ { \"vid\": \"0x0483\", \"pid\": \"0x374b\" } ] },"
+  "  \"sensors\": [ { \"name\": \"host-fed\", \"source\": \"serial\" } ] }";
+
+static const char tiny_board[] =
+  "{ \"name\": \"Tiny M4F\", \"core\": \"cortex-m4f\", \"clock_hz\": 16000000,"
+  "  \"ram\": 2048, \"flash\": 4096, \"fpu\": true, \"toolchain\": \"arm-none-eabi-gcc\","
+  "  \"linker_script\": null, \"startup\": null,"
+  "  \"flash_method\": { \"protocol\": \"stm32-uart\", \"baud\": 115200, \"base\": \"0x08000000\" },"
+  "  \"sensors\": [ { \"name\": \"host-fed\", \"source\": \"serial\" } ] }";
+
+/* ---- helpers -------------------------------------------------------------------- */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+write_boards (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "boards", NULL);
+  g_autofree char *big = g_build_filename (dir, "roomy.json", NULL);
+  g_autofree char *tiny = g_build_filename (dir, "tiny.json", NULL);
+  const char *root = g_getenv ("EMBER_SOURCE_ROOT");
+  /* The NUCLEO's linker script goes next to its board file. */
+  const char *shipped[] = { "cortex-m4-emulated.json", "nucleo-f446re.json", "stm32f446re.ld" };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (big, big_board, -1, NULL));
+  g_assert_true (g_file_set_contents (tiny, tiny_board, -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (shipped); i++)
+    {
+      /* meson test sets EMBER_SOURCE_ROOT; by hand, run from the source tree. */
+      g_autofree char *from = g_build_filename (root != NULL ? root : ".", "codegen", "boards", shipped[i], NULL);
+      g_autofree char *to = g_build_filename (dir, shipped[i], NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (from, &text, NULL, NULL));
+      g_assert_true (g_file_set_contents (to, text, -1, NULL));
+    }
+  g_setenv ("EMBER_BOARDS_DIR", dir, TRUE);
+}
+
+/* A fifth of the motion demo, spectral features, a classifier trained for
+ * three epochs. */
+static void
+make_project (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autoptr(EmImpulse) impulse = em_impulse_new ();
+  const char *inputs[] = { "spectral", NULL };
+
+  project_path = g_build_filename (tmp_dir, "motion.ember", NULL);
+  project = em_demo_create (project_path, EM_DEMO_MOTION, 0.2, 7, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (em_input_config_guess (&impulse->input, project, &error));
+  em_impulse_add_block (impulse, "spectral", "spectral");
+  em_impulse_add_learn_block (impulse, "classification", "classification", inputs);
+  g_assert_true (em_impulse_save (project, impulse, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean trained;
+
+static void
+train (EmProject *project)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmImpulse) impulse = em_impulse_load (project, &error);
+  g_autoptr(JsonObject) overrides = json_object_new ();
+  g_autofree char *report = NULL;
+
+  g_assert_no_error (error);
+  json_object_set_int_member (overrides, "epochs", 3);
+  if (trained)
+    return;
+  g_assert_true (em_learn_train (project, impulse, em_block_registry_get_default (), NULL, overrides, NULL, NULL,
+                                 &report, &error));
+  g_assert_no_error (error);
+  trained = TRUE;
+}
+
+static GtkWidget *
+show_in_window (GtkWidget *child, int width, int height)
+{
+  GtkWidget *window = adw_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  adw_window_set_content (ADW_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gui_wait_for (gui_window_drawn, child, 5000));
+  return window;
+}
+
+static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+  return path != NULL;
+}
+
+static gboolean
+job_done (gpointer boards)
+{
+  GObject *job = em_deploy_page_boards_get_job (boards);
+  return job != NULL && !em_job_is_running (EM_JOB (job));
+}
+
+static gboolean
+live_has_results (gpointer page)
+{
+  return em_live_page_get_n_results (page) >= 2 || em_live_page_get_last_error (page) != NULL;
+}
+
+static gboolean
+live_stopped (gpointer page)
+{
+  return !em_live_page_get_running (page);
+}
+
+static gboolean
+live_failed (gpointer page)
+{
+  return !em_live_page_get_running (page) && em_live_page_get_last_error (page) != NULL;
+}
+
+static gint64
+count_samples (EmProject *project)
+{
+  EmSampleFilter filter;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  em_sample_filter_init (&filter);
+  n = em_project_count_samples (project, &filter, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
+
+static void
+test_fit_verdicts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  EmCodegenReport report = { 0 };
+  EmDeployPageBoards *boards;
+  EmBoardList *list;
+  GPtrArray *all;
+  GtkWidget *page, *window;
+  const char *line = NULL;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  project = em_project_open (project_path, &error);
+  g_assert_no_error (error);
+  page = em_deploy_page_new (project, em_block_registry_get_default ());
+  window = show_in_window (page, 900, 900);
+  boards = EM_DEPLOY_PAGE_BOARDS (gui_find_widget (page, EM_TYPE_DEPLOY_PAGE_BOARDS));
+  g_assert_nonnull (boards);
+  list = em_deploy_page_boards_get_list (boards);
+  all = em_board_list_get_boards (list);
+  g_assert_nonnull (all);
+  g_assert_cmpuint (all->len, ==, 4);
+  /* Sorted by name, the first selected. */
+  g_assert_cmpstr (((EmBoard *) g_ptr_array_index (all, 0))->name, ==, "Cortex-M4 (emulated)");
+  g_assert_cmpstr (em_board_list_get_selected (list)->id, ==, "cortex-m4-emulated");
+  g_assert_cmpint (em_board_list_get_fit (list, "roomy", NULL), ==, EM_BOARD_FIT_UNKNOWN);
+
+  /* Untrained: Check Fit says why, in one line. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (boards), "boards.check-fit", NULL));
+  g_assert_true (gui_wait_for (job_done, boards, JOB_MS));
+  g_assert_nonnull (em_deploy_page_boards_get_last_error (boards));
+  g_test_message ("untrained: %s", em_deploy_page_boards_get_last_error (boards));
+  g_assert_nonnull (strstr (em_deploy_page_boards_get_last_error (boards), "train"));
+  g_assert_null (strchr (em_deploy_page_boards_get_last_error (boards), '\n'));
+
+  /* A made-up report: 20 000 bytes of flash, 3 000 of RAM. */
+  report.flash = 20000;
+  report.ram = 3000;
+  em_board_list_set_report (list, &report, 800000);
+  g_assert_cmpint (em_board_list_get_fit (list, "roomy", &line), ==, EM_BOARD_FIT_FITS);
+  g_test_message ("roomy: %s", line);
+  /* 800 000 instructions at 80 MHz. */
+  g_assert_nonnull (strstr (line, "10.0 ms"));
+  g_assert_cmpint (em_board_list_get_fit (list, "tiny", &line), ==, EM_BOARD_FIT_DOES_NOT_FIT);
+  g_test_message ("tiny: %s", line);
+  g_assert_nonnull (strstr (line, "flash 15904 bytes over"));
+  g_assert_cmpint (em_board_list_get_fit (list, "cortex-m4-emulated", NULL), ==, EM_BOARD_FIT_FITS);
+  em_board_list_set_report (list, NULL, 0);
+  g_assert_cmpint (em_board_list_get_fit (list, "tiny", NULL), ==, EM_BOARD_FIT_UNKNOWN);
+  /* An AVR board gets the same check, called an estimate. */
+  {
+    const char *root = g_getenv ("EMBER_SOURCE_ROOT");
+    g_autofree char *path = g_build_filename (root != NULL ? root : ".", "codegen", "boards", "arduino-uno.json", NULL);
+    g_autoptr(EmBoard) uno = em_board_load (path, &error);
+    g_autofree char *uno_line = NULL;
+
+    g_assert_no_error (error);
+    /* Flash fits its 32 KiB; RAM with the stack reserve does not. */
+    g_assert_cmpint (em_board_fit_check (uno, &report, 0, &uno_line), ==, EM_BOARD_FIT_DOES_NOT_FIT);
+    g_test_message ("uno: %s", uno_line);
+    g_assert_true (g_str_has_prefix (uno_line, "Estimate: "));
+    g_assert_nonnull (strstr (uno_line, "RAM 3000 bytes over"));
+    g_assert_null (strstr (uno_line, "flash"));
+  }
+
+  /* The real thing: the trained impulse's library, built and measured. */
+  if (!have_program ("arm-none-eabi-gcc"))
+    {
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_test_skip ("arm-none-eabi-gcc is not installed (gcc-arm-none-eabi)");
+      return;
+    }
+  train (project);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (boards), "boards.check-fit", NULL));
+  g_assert_true (gui_wait_for (job_done, boards, JOB_MS));
+  if (em_deploy_page_boards_get_last_error (boards) != NULL)
+    g_test_message ("check fit: %s", em_deploy_page_boards_get_last_error (boards));
+  g_assert_null (em_deploy_page_boards_get_last_error (boards));
+  g_assert_cmpint (em_board_list_get_fit (list, "roomy", &line), ==, EM_BOARD_FIT_FITS);
+  g_test_message ("roomy: %s", line);
+  g_assert_cmpint (em_board_list_get_fit (list, "tiny", &line), ==, EM_BOARD_FIT_DOES_NOT_FIT);
+  g_test_message ("tiny: %s", line);
+  g_assert_cmpint (em_board_list_get_fit (list, "cortex-m4-emulated", NULL), ==, EM_BOARD_FIT_FITS);
+  gui_spin (200);
+  gui_save_png (window, "deploy-boards.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (100);
+}
+
+static void
+test_missing_board (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  GtkWidget *page, *window;
+  const char *message;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  project = em_project_open (project_path, &error);
+  g_assert_no_error (error);
+  page = em_live_page_new (project);
+  window = show_in_window (page, 800, 900);
+  /* The emulated board is the first choice. */
+  g_assert_cmpstr (em_live_page_get_board_id (EM_LIVE_PAGE (page)), ==, "cortex-m4-emulated");
+  /* Nothing to record before a result. */
+  g_assert_cmpint (em_live_page_record (EM_LIVE_PAGE (page), NULL, &error), ==, 0);
+  g_assert_error (error, EM_ERROR, EM_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  em_live_page_set_board (EM_LIVE_PAGE (page), "roomy", "/dev/ember-no-such-port", NULL);
+  g_assert_cmpstr (em_live_page_get_board_id (EM_LIVE_PAGE (page)), ==, "roomy");
+  g_assert_true (gtk_widget_activate_action (page, "live.start", NULL));
+  g_assert_true (gui_wait_for (live_failed, page, 30000));
+  message = em_live_page_get_last_error (EM_LIVE_PAGE (page));
+  g_test_message ("missing board: %s", message);
+  g_assert_nonnull (strstr (message, "/dev/ember-no-such-port"));
+  g_assert_null (strchr (message, '\n'));
+  g_assert_cmpuint (em_live_page_get_n_results (EM_LIVE_PAGE (page)), ==, 0);
+  gui_save_png (window, "live-error.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (100);
+}
+
+/* Deploy to the NUCLEO-F446RE through the STM32 bootloader simulator of
+ * tests/flash on a pseudo-terminal: the firmware is built, flashed and
+ * verified; what the simulator's flash holds afterwards is the image. */
+static void
+test_flash_board (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *script = NULL, *dump = NULL, *port = NULL;
+  g_autofree char *image = NULL, *flashed = NULL;
+  gsize image_len = 0, flashed_len = 0;
+  const char *root = g_getenv ("EMBER_SOURCE_ROOT");
+  EmDeployPageBoards *boards;
+  GtkWidget *page, *window;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (!have_program ("arm-none-eabi-gcc"))
+    {
+      g_test_skip ("arm-none-eabi-gcc is not installed (gcc-arm-none-eabi)");
+      return;
+    }
+  project = em_project_open (project_path, &error);
+  g_assert_no_error (error);
+  train (project);
+  script = g_build_filename (root != NULL ? root : ".", "tests", "flash", "stm32_bootloader_sim.py", NULL);
+  dump = g_build_filename (tmp_dir, "flash-dump.bin", NULL);
+  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error, "/usr/bin/python3", script, "--dump", dump, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  port = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+  g_test_message ("simulator on %s", port);
+
+  page = em_deploy_page_new (project, em_block_registry_get_default ());
+  window = show_in_window (page, 900, 900);
+  boards = EM_DEPLOY_PAGE_BOARDS (gui_find_widget (page, EM_TYPE_DEPLOY_PAGE_BOARDS));
+  em_board_list_select (em_deploy_page_boards_get_list (boards), "nucleo-f446re");
+  em_deploy_page_boards_set_port (boards, port);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (boards), "boards.deploy", NULL));
+  g_assert_true (gui_wait_for (job_done, boards, JOB_MS));
+  if (em_deploy_page_boards_get_last_error (boards) != NULL)
+    g_test_message ("deploy: %s", em_deploy_page_boards_get_last_error (boards));
+  g_assert_null (em_deploy_page_boards_get_last_error (boards));
+  g_assert_cmpint (em_job_get_state (EM_JOB (em_deploy_page_boards_get_job (boards))), ==, EM_JOB_STATE_SUCCEEDED);
+  g_assert_true (g_str_has_suffix (em_deploy_page_boards_get_firmware (boards), ".bin"));
+  gui_save_png (window, "deploy-flashed.png");
+
+  g_subprocess_send_signal (sim, SIGTERM);
+  g_assert_true (g_subprocess_wait_check (sim, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (em_deploy_page_boards_get_firmware (boards), &image, &image_len, NULL));
+  g_assert_true (g_file_get_contents (dump, &flashed, &flashed_len, NULL));
+  g_test_message ("flashed %" G_GSIZE_FORMAT " bytes", image_len);
+  g_assert_cmpuint (image_len, >, 0);
+  g_assert_cmpuint (flashed_len, >=, image_len);
+  g_assert_cmpmem (flashed, image_len, image, image_len);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (100);
+}
+
+/* One click on the emulated board, in the real window: Deployment builds,
+ * Live classification opens and streams. */
+static void
+test_deploy_and_live (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autoptr(EmSample) stored = NULL;
+  EmWindow *window;
+  EmDeployPageBoards *boards;
+  GtkWidget *live;
+  const char *top;
+  gint64 before, id;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (!have_program ("arm-none-eabi-gcc") || !have_program ("qemu-system-arm"))
+    {
+      g_test_skip ("needs arm-none-eabi-gcc and qemu-system-arm");
+      return;
+    }
+  project = em_project_open (project_path, &error);
+  g_assert_no_error (error);
+  train (project);
+  window = em_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
+  em_window_set_project (window, project);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gui_wait_for (gui_window_drawn, window, 5000));
+  g_assert_true (em_window_show_page (window, "deployment"));
+  boards = EM_DEPLOY_PAGE_BOARDS (gui_find_widget (em_window_get_page (window, "deployment"),
+                                                   EM_TYPE_DEPLOY_PAGE_BOARDS));
+  em_board_list_select (em_deploy_page_boards_get_list (boards), "cortex-m4-emulated");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (boards), "boards.deploy", NULL));
+  g_assert_true (gui_wait_for (job_done, boards, JOB_MS));
+  if (em_deploy_page_boards_get_last_error (boards) != NULL)
+    g_test_message ("deploy: %s", em_deploy_page_boards_get_last_error (boards));
+  g_assert_null (em_deploy_page_boards_get_last_error (boards));
+  g_assert_nonnull (em_deploy_page_boards_get_firmware (boards));
+  g_assert_true (g_file_test (em_deploy_page_boards_get_firmware (boards), G_FILE_TEST_IS_REGULAR));
+
+  /* Straight to Live classification, already running. */
+  g_assert_cmpstr (em_window_get_visible_page (window), ==, "live");
+  live = em_window_get_page (window, "live");
+  g_assert_true (EM_IS_LIVE_PAGE (live));
+  g_assert_true (gui_wait_for (live_has_results, live, LIVE_MS));
+  if (em_live_page_get_last_error (EM_LIVE_PAGE (live)) != NULL)
+    g_test_message ("live: %s", em_live_page_get_last_error (EM_LIVE_PAGE (live)));
+  g_assert_null (em_live_page_get_last_error (EM_LIVE_PAGE (live)));
+  g_assert_cmpuint (em_live_page_get_n_results (EM_LIVE_PAGE (live)), >=, 2);
+  top = em_live_page_get_top_label (EM_LIVE_PAGE (live));
+  g_assert_nonnull (top);
+  g_test_message ("top label: %s after %u results", top, em_live_page_get_n_results (EM_LIVE_PAGE (live)));
+  g_assert_true (g_strv_contains ((const char *const[]) { "idle", "wave", "updown", "snake", NULL }, top));
+  gui_save_png (GTK_WIDGET (window), "live-page.png");
+
+  /* Record this window: one more sample, a training one, labelled with the
+   * top label, one window long. */
+  before = count_samples (project);
+  g_assert_true (gtk_widget_activate_action (live, "live.record", NULL));
+  g_assert_null (em_live_page_get_last_error (EM_LIVE_PAGE (live)));
+  g_assert_cmpint (count_samples (project), ==, before + 1);
+  id = em_live_page_record (EM_LIVE_PAGE (live), "wave", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  stored = em_project_get_sample (project, id, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (em_sample_get_label (stored), ==, "wave");
+  g_assert_cmpint (em_sample_get_category (stored), ==, EM_CATEGORY_TRAINING);
+  g_assert_cmpuint (em_sample_get_n_axes (stored), ==, 3);
+  /* The motion demo's window: 2 s at 62.5 Hz. */
+  g_test_message ("recorded %s: %" G_GUINT64_FORMAT " frames", em_sample_get_name (stored),
+                  em_sample_get_n_frames (stored));
+  g_assert_cmpuint (em_sample_get_n_frames (stored), >, 0);
+
+  g_assert_true (gtk_widget_activate_action (live, "live.stop", NULL));
+  g_assert_true (gui_wait_for (live_stopped, live, 30000));
+  g_assert_null (em_live_page_get_last_error (EM_LIVE_PAGE (live)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (200);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = NULL;
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("ember-boards-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* Firmware builds go to the user's cache: keep them in here. */
+  cache = g_build_filename (tmp_dir, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  write_boards ();
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
+  have_display = gtk_init_check ();
+  if (have_display)
+    {
+      adw_init ();
+      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                        "/org/emberstudio/Ember/icons");
+      make_project ();
+    }
+  g_test_add_func ("/gui/boards/fit-verdicts", test_fit_verdicts);
+  g_test_add_func ("/gui/boards/missing-board", test_missing_board);
+  g_test_add_func ("/gui/boards/flash-board", test_flash_board);
+  g_test_add_func ("/gui/boards/deploy-and-live", test_deploy_and_live);
+  status = g_test_run ();
+  remove_tree (tmp_dir);
+  g_free (project_path);
+  g_free (tmp_dir);
+  return status;
+}
