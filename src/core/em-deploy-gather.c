@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Gathering an EmCodegenImpulse from a project (see em-deploy-gather.h).
- * The steps are those of ember-cli deploy (src/cli/em-cli-deploy.c), moved
- * to the core so the firmware build shares them. */
+/* Gathering an EmCodegenImpulse from a project (see em-deploy-gather.h):
+ * ember-cli deploy and the firmware build share these steps. */
 #include <string.h>
+#include "em-codegen-detect.h"
 #include "em-deploy-gather.h"
 #include "em-error.h"
 #include "em-learn.h"
@@ -244,13 +244,6 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const
   if (!load_learner (project, impulse, registry, block_id, &d->primary, error))
     return FALSE;
   task = em_learn_task_for_block (d->primary.block);
-  if (task == EM_TASK_OBJECT_DETECTION)
-    {
-      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
-                   "block %s: object detection cannot run in Ember's firmware yet (it answers one score per "
-                   "label, not boxes)", d->primary.lb->id);
-      return FALSE;
-    }
   /* An anomaly block on the same features rides along with a classifier. */
   if (block_id == NULL && task != EM_TASK_ANOMALY)
     for (guint i = 0; i < impulse->learn_blocks->len; i++)
@@ -313,7 +306,13 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const
   if ((cg->model = export_model (&d->primary, cg->int8, &format, error)) == NULL)
     return FALSE;
   cg->format = format;
-  if (task == EM_TASK_CLASSIFICATION)
+  if (task == EM_TASK_OBJECT_DETECTION &&
+      !em_codegen_detect_settings_from_report (cg, d->primary.model->report, error))
+    {
+      g_prefix_error (error, "block %s: ", d->primary.lb->id);
+      return FALSE;
+    }
+  if (task == EM_TASK_CLASSIFICATION || task == EM_TASK_OBJECT_DETECTION)
     cg->labels = g_strdupv (d->primary.model->labels);
   else
     {
@@ -352,7 +351,15 @@ em_deploy_gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *regis
       em_deploy_gather_free (&d->pub);
       return NULL;
     }
+  d->pub.learn_block = d->primary.lb;
+  d->pub.learn_plugin = d->primary.block;
+  d->pub.model = d->primary.model;
   if (d->has_anomaly)
-    d->pub.anomaly_id = g_strdup (d->anomaly.lb->id);
+    {
+      d->pub.anomaly_id = g_strdup (d->anomaly.lb->id);
+      d->pub.anomaly_block = d->anomaly.lb;
+      d->pub.anomaly_plugin = d->anomaly.block;
+      d->pub.anomaly_model = d->anomaly.model;
+    }
   return &d->pub;
 }

@@ -4,6 +4,7 @@
 #include "em-block-registry.h"
 #include "em-codegen.h"
 #include "em-impulse.h"
+#include "em-model-store.h"
 #include "em-project.h"
 
 G_BEGIN_DECLS
@@ -11,18 +12,26 @@ G_BEGIN_DECLS
 /* What codegen needs from a project, gathered without naming any block:
  * each processing block's device code (its plugin's device_code op), the
  * learning block's exported model, an anomaly block on the same features
- * when there is a trained one. The firmware build (em-firmware.c) uses it;
- * ember-cli deploy and the deployment page have their own copies of the
- * same steps, to be moved onto this one. */
+ * when there is a trained one. ember-cli deploy, the firmware build
+ * (em-firmware.c) and the deployment page's fit check use it. */
 typedef struct {
-  EmCodegenImpulse *cg;
-  EmSample         *template;     /* fixes the input's axes and rate */
-  char             *anomaly_id;   /* nullable: the anomaly block riding along */
+  EmCodegenImpulse    *cg;
+  EmSample            *template;       /* fixes the input's axes and rate */
+  char                *anomaly_id;     /* nullable: the anomaly block riding along */
+  /* What was gathered, for running Ember's own model next to the generated
+   * code (test vectors). (transfer none): the blocks live in the impulse,
+   * the models as long as the gather. */
+  EmImpulseLearnBlock *learn_block;
+  EmBlock             *learn_plugin;
+  EmModel             *model;
+  EmImpulseLearnBlock *anomaly_block;  /* nullable, with the two below */
+  EmBlock             *anomaly_plugin;
+  EmModel             *anomaly_model;
 } EmDeployGather;
 
 /* @block_id: NULL = the first learning block. @int8: the int8 model (an
  * anomaly block is always float). Errors are one line naming the block:
- * no trained model, model out of date, no device code, object detection.
+ * no trained model, model out of date, no device code.
  * (transfer full) */
 EmDeployGather *em_deploy_gather     (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry,
                                       const char *block_id, gboolean int8, float threshold,

@@ -270,6 +270,13 @@ em_firmware_build_full (EmProject *project, const EmBoard *board, const char *ou
       (gather = em_deploy_gather (project, impulse, em_block_registry_get_default (), block_id, TRUE, 0.6f,
                                   error)) == NULL)
     return NULL;
+  if (gather->cg->task == EM_TASK_OBJECT_DETECTION)
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
+                   "block %s: object detection cannot run in Ember's firmware yet (it answers one score per "
+                   "label, not boxes)", gather->cg->learn_id);
+      return NULL;
+    }
   if (g_mkdir_with_parents (out_dir, 0755) != 0)
     {
       g_set_error (error, EM_ERROR, EM_ERROR_IO, "%s: %s", out_dir, g_strerror (errno));
