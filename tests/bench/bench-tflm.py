@@ -183,7 +183,8 @@ def bench_model(args, work, name, plugin):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--size-report', required=True)
-    ap.add_argument('--models', default=os.path.join(ROOT, '..', 'shared', 'models'))
+    ap.add_argument('--models', default=os.environ.get('EMBER_MODELS_DIR',
+                                                     os.path.join(ROOT, 'tests', 'data', 'tflm-models')))
     ap.add_argument('--keep')
     ap.add_argument('--only', help='one model: micro_speech or person_detect')
     args = ap.parse_args()
