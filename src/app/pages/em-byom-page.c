@@ -247,6 +247,7 @@ add_finished_cb (EmJob *job, EmByomPage *self)
     {
       const char *block = gtk_editable_get_text (GTK_EDITABLE (self->block_entry));
       set_status (self, summary, FALSE);
+      reload_inputs (self);  /* a passthrough impulse may have been made */
       g_signal_emit (self, signals[IMPORTED], 0, *block ? block : "byom");
     }
   update_actions (self);
