@@ -10,6 +10,7 @@
 #include "em-firmware.h"
 #include "em-flash.h"
 #include "em-job.h"
+#include "em-port-row.h"
 #include "em-serial.h"
 #include "em-window.h"
 
@@ -85,48 +86,13 @@ show_error (EmDeployPageBoards *self, const char *message)
 static void
 refresh_ports (EmDeployPageBoards *self, const char *choose)
 {
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) ports = em_serial_list_ports (NULL);
-  g_autofree char *chosen = g_strdup (choose);
-  guint selected = adw_combo_row_get_selected (self->port_row);
-
-  /* Keep the user's choice across refreshes. */
-  if (chosen == NULL && selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected - 1 < self->ports->len)
-    chosen = g_strdup (g_ptr_array_index (self->ports, selected - 1));
-  g_ptr_array_set_size (self->ports, 0);
-  gtk_string_list_append (names, _("Automatic (by the board’s USB id)"));
-  selected = 0;
-  for (guint i = 0; ports != NULL && i < ports->len; i++)
-    {
-      EmSerialPortInfo *info = g_ptr_array_index (ports, i);
-      g_autofree char *text = *info->description != '\0'
-                                ? g_strdup_printf ("%s (%s)", info->name, info->description)
-                                : g_strdup (info->name);
-
-      gtk_string_list_append (names, text);
-      g_ptr_array_add (self->ports, g_strdup (info->name));
-      if (g_strcmp0 (chosen, info->name) == 0)
-        selected = i + 1;
-    }
-  /* A port the list does not show (a pseudo-terminal) still counts. */
-  if (chosen != NULL && selected == 0)
-    {
-      gtk_string_list_append (names, chosen);
-      g_ptr_array_add (self->ports, g_strdup (chosen));
-      selected = self->ports->len;
-    }
-  adw_combo_row_set_model (self->port_row, G_LIST_MODEL (names));
-  adw_combo_row_set_selected (self->port_row, selected);
+  em_port_row_refresh (self->port_row, self->ports, _("Automatic (by the board’s USB id)"), choose);
 }
 
 static char *
 chosen_port (EmDeployPageBoards *self)
 {
-  guint selected = adw_combo_row_get_selected (self->port_row);
-
-  if (selected == GTK_INVALID_LIST_POSITION || selected == 0 || selected - 1 >= self->ports->len)
-    return NULL;
-  return g_strdup (g_ptr_array_index (self->ports, selected - 1));
+  return em_port_row_chosen (self->port_row, self->ports);
 }
 
 /* ---- jobs ------------------------------------------------------------------------- */
