@@ -349,7 +349,7 @@ em_cli_deploy_main (int argc, char **argv)
   gboolean list_parts = FALSE;
   g_autoptr(GPtrArray) chips = NULL;
   const EmCodegenChip *chip = NULL;
-  double threshold = 0.6;
+  double threshold = -1;   /* -1: not given */
   EmCodegenSummary summary = { 0 };
   Deploy d = { 0 };
   int code = 0;
@@ -359,7 +359,9 @@ em_cli_deploy_main (int argc, char **argv)
     { "block", 'b', 0, G_OPTION_ARG_STRING, &block, "Learning block id (default: the first)", "ID" },
     { "float", 0, 0, G_OPTION_ARG_NONE, &use_float, "Deploy the float model instead of the int8 one", NULL },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Write into a folder that is not empty", NULL },
-    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold, "Classification: confidence under X is uncertain (0.6)", "X" },
+    { "threshold", 0, 0, G_OPTION_ARG_DOUBLE, &threshold,
+      "Confidence under X is uncertain (classification, default 0.6); objects under X are dropped "
+      "(detection, default: the threshold it was trained with)", "X" },
     { "report", 0, 0, G_OPTION_ARG_NONE, &report,
       "Build for a microcontroller (--target cortex-m4f, the default) and print flash and RAM by part", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "With --report: print the sizes as JSON", NULL },
@@ -430,7 +432,7 @@ em_cli_deploy_main (int argc, char **argv)
       if (!known)
         return em_cli_usage ("unknown target '%s' (see --list-targets)", target);
     }
-  if (!(threshold > 0 && threshold <= 1))
+  if (threshold != -1 && !(threshold > 0 && threshold <= 1))
     return em_cli_usage ("--threshold must be in (0, 1]");
   if (build && g_strcmp0 (target, "wasm") == 0)
     {
@@ -446,7 +448,8 @@ em_cli_deploy_main (int argc, char **argv)
     return code;
   if ((impulse = em_impulse_load (project, &error)) == NULL)
     return em_cli_fail (error);
-  if (!gather (project, impulse, em_block_registry_get_default (), block, !use_float, (float) threshold, &d, &error))
+  if (!gather (project, impulse, em_block_registry_get_default (), block, !use_float,
+               threshold == -1 ? EM_DEPLOY_THRESHOLD_DEFAULT : (float) threshold, &d, &error))
     {
       deploy_clear (&d);
       return em_cli_fail (error);

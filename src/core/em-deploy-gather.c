@@ -302,7 +302,7 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const
   cg->learn_plugin = g_strdup (d->primary.lb->plugin);
   cg->task = task;
   cg->int8 = int8 && task != EM_TASK_ANOMALY;
-  cg->threshold = threshold;
+  cg->threshold = threshold > 0 ? threshold : 0.6f;
   if ((cg->model = export_model (&d->primary, cg->int8, &format, error)) == NULL)
     return FALSE;
   cg->format = format;
@@ -312,6 +312,9 @@ gather (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry, const
       g_prefix_error (error, "block %s: ", d->primary.lb->id);
       return FALSE;
     }
+  /* A threshold the user chose wins over the trained one. */
+  if (task == EM_TASK_OBJECT_DETECTION && threshold > 0)
+    cg->threshold = threshold;
   if (task == EM_TASK_CLASSIFICATION || task == EM_TASK_OBJECT_DETECTION)
     cg->labels = g_strdupv (d->primary.model->labels);
   else

@@ -29,8 +29,13 @@ typedef struct {
   EmModel             *anomaly_model;
 } EmDeployGather;
 
+/* What to pass as @threshold when the user chose none: classification
+ * gets 0.6, object detection the threshold it was trained with. */
+#define EM_DEPLOY_THRESHOLD_DEFAULT 0.0f
+
 /* @block_id: NULL = the first learning block. @int8: the int8 model (an
- * anomaly block is always float). Errors are one line naming the block:
+ * anomaly block is always float). @threshold: in (0, 1], or
+ * EM_DEPLOY_THRESHOLD_DEFAULT. Errors are one line naming the block:
  * no trained model, model out of date, no device code.
  * (transfer full) */
 EmDeployGather *em_deploy_gather     (EmProject *project, EmImpulse *impulse, EmBlockRegistry *registry,

@@ -152,6 +152,16 @@ def main():
         check('0.100000001f, 8 }' in open(os.path.join(lib, 'ember_impulse.c')).read(),
               'the trained threshold (0.1) and 8-connectivity are compiled in')
         check(os.path.exists(os.path.join(lib, 'nn', 'em-nn-fomo-post.c')), 'em-nn-fomo-post.c is copied')
+        # --threshold overrides the trained one; a bad one is refused before anything is written.
+        chosen = os.path.join(work, 'lib-threshold')
+        cli('deploy', project, '--target', 'c-library', '-o', chosen, '--threshold', '0.25')
+        check('0.25f, 8 }' in open(os.path.join(chosen, 'ember_impulse.c')).read(),
+              'deploy --threshold 0.25 compiles 0.25 in instead of the trained 0.1')
+        bad = subprocess.run([os.environ['EMBER_CLI'], 'deploy', project, '--target', 'c-library', '-o',
+                              os.path.join(work, 'lib-bad'), '--threshold', 'nan'],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding='utf-8')
+        check(bad.returncode != 0 and '--threshold must be in (0, 1]' in bad.stderr and
+              not os.path.exists(os.path.join(work, 'lib-bad')), 'deploy --threshold nan is refused with one line')
         r = subprocess.run(['make', '-C', lib, 'CFLAGS=-std=c99 -O1 -Wall -Wextra -Werror -Wno-unused-parameter',
                             'all'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding='utf-8')
         check(r.returncode == 0, 'the generated Makefile builds with -Werror%s' % (

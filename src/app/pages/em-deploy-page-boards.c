@@ -15,7 +15,6 @@
 #include "em-window.h"
 
 /* As the page's Build and the CLI. */
-#define DEFAULT_THRESHOLD 0.6f
 
 typedef enum {
   JOB_NONE,
@@ -145,7 +144,7 @@ check_fit_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError *
 
   em_job_report (job, 0.1, _("Gathering the impulse"));
   if ((impulse = em_impulse_load (d->project, error)) == NULL ||
-      (gather = em_deploy_gather (d->project, impulse, d->registry, NULL, d->int8, DEFAULT_THRESHOLD, error)) == NULL)
+      (gather = em_deploy_gather (d->project, impulse, d->registry, NULL, d->int8, EM_DEPLOY_THRESHOLD_DEFAULT, error)) == NULL)
     return NULL;
   em_job_report (job, 0.3, _("Building the library for a Cortex-M4F"));
   /* The compile is not interruptible; a cancel drops its result. */

@@ -3,6 +3,7 @@
 
 #include "em-deploy-page.h"
 #include "em-deploy-page-private.h"
+#include "em-deploy-gather.h"
 #include "em-deploy-page-boards.h"
 #include "em-codegen.h"
 #include "em-job.h"
@@ -10,7 +11,6 @@
 
 /* Classification windows under this confidence come out "uncertain", as
  * the CLI's default. */
-#define DEFAULT_THRESHOLD 0.6f
 
 struct _EmDeployPage
 {
@@ -223,7 +223,7 @@ build_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError **err
   EmCodegenSummary summary = { 0 };
 
   em_job_report (job, 0.1, _("Gathering the impulse"));
-  if (!em_deploy_build (b->project, b->registry, b->target, b->int8, DEFAULT_THRESHOLD, b->dir,
+  if (!em_deploy_build (b->project, b->registry, b->target, b->int8, EM_DEPLOY_THRESHOLD_DEFAULT, b->dir,
                         holds_earlier_build (b->dir), &summary, cancellable, error))
     return NULL;
   em_job_report (job, 1.0, NULL);
