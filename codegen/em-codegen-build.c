@@ -17,30 +17,36 @@ static const char *const cm4f_cflags[] = {
   "-ffunction-sections", "-fdata-sections", "-std=c99", "-g0", NULL
 };
 
-/* Runs @argv; a failure becomes one error naming the program, with the
- * tail of what it printed. */
+/* Runs @argv (cancellable: a cancel kills the tool); a failure becomes one
+ * error naming the program, with the tail of what it printed. */
 static gboolean
-run_tool (GPtrArray *argv, GError **error)
+run_tool (GPtrArray *argv, GCancellable *cancellable, GError **error)
 {
-  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *err = NULL;
   g_autoptr(GError) local = NULL;
-  int status = 0;
 
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &local))
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &local);
+  g_ptr_array_remove_index (argv, argv->len - 1);
+  if (proc == NULL)
     {
-      g_ptr_array_remove_index (argv, argv->len - 1);
       g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_FAILED,
                    "%s: %s", (char *) argv->pdata[0], local->message);
       return FALSE;
     }
-  g_ptr_array_remove_index (argv, argv->len - 1);
-  if (!g_spawn_check_wait_status (status, NULL))
+  if (!g_subprocess_communicate_utf8 (proc, NULL, cancellable, NULL, &err, error))
     {
-      gsize n = strlen (err);
+      g_subprocess_force_exit (proc);
+      return FALSE;
+    }
+  if (!g_subprocess_get_successful (proc))
+    {
+      gsize n = err != NULL ? strlen (err) : 0;
       g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_FAILED,
                    "%s failed:\n%s", (char *) argv->pdata[0],
-                   n > 2000 ? err + n - 2000 : err);
+                   n > 2000 ? err + n - 2000 : (err != NULL ? err : ""));
       return FALSE;
     }
   return TRUE;
@@ -76,8 +82,8 @@ library_sources (const char *dir)
   return out;
 }
 
-static void
-remove_tree (const char *path)
+void
+em_codegen_build_remove_tree (const char *path)
 {
   if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
@@ -87,7 +93,7 @@ remove_tree (const char *path)
       while (d != NULL && (name = g_dir_read_name (d)) != NULL)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
+          em_codegen_build_remove_tree (child);
         }
       g_rmdir (path);
     }
@@ -96,8 +102,8 @@ remove_tree (const char *path)
 }
 
 /* NULL when arm-none-eabi-gcc and newlib are there, else what is missing. */
-static char *
-arm_toolchain_missing (void)
+char *
+em_codegen_build_arm_missing (void)
 {
   g_autofree char *gcc = g_find_program_in_path ("arm-none-eabi-gcc");
   g_autofree char *specs = NULL;
@@ -132,45 +138,46 @@ write_target_file (const char *name, const char *dir, char **path, GError **erro
   return g_file_set_contents (*path, data, (gssize) len, error);
 }
 
-/* Generates the library into a temporary folder, links it for a
- * Cortex-M4F with the smallest firmware that calls it and reads the
- * linker map. */
-EmCodegenReport *
-em_codegen_build_report (const EmCodegenImpulse *impulse, EmCodegenSummary *summary, GError **error)
+gboolean
+em_codegen_build_cm4f (const EmCodegenImpulse *impulse, EmCodegenSummary *summary, const char *dir,
+                       const char *main_template, const char *const *extra_sources,
+                       EmCodegenProgressFunc progress, gpointer user_data, GCancellable *cancellable,
+                       GError **error)
 {
-  g_autofree char *tmp = NULL, *lib = NULL, *objdir = NULL, *startup = NULL, *ld = NULL, *main_c = NULL;
-  g_autofree char *map = NULL, *elf = NULL;
+  g_autofree char *lib = g_build_filename (dir, "lib", NULL), *objdir = g_build_filename (dir, "obj", NULL);
+  g_autofree char *map = g_build_filename (dir, "firmware.map", NULL);
+  g_autofree char *elf = g_build_filename (dir, "firmware.elf", NULL);
+  g_autofree char *startup = NULL, *ld = NULL, *main_c = NULL;
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GPtrArray) objs = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) link = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *missing = arm_toolchain_missing ();
-  EmCodegenReport *report = NULL;
+  g_autofree char *missing = em_codegen_build_arm_missing ();
 
   if (missing != NULL)
     {
       g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
                    "cannot build for the Cortex-M: %s", missing);
-      return NULL;
+      return FALSE;
     }
-  if ((tmp = g_dir_make_tmp ("ember-report-XXXXXX", error)) == NULL)
-    return NULL;
-  lib = g_build_filename (tmp, "lib", NULL);
-  objdir = g_build_filename (tmp, "obj", NULL);
-  map = g_build_filename (tmp, "firmware.map", NULL);
-  elf = g_build_filename (tmp, "firmware.elf", NULL);
-  if (!em_codegen_generate (impulse, "c-library", lib, FALSE, summary, error) || g_mkdir (objdir, 0755) != 0 ||
-      !write_target_file ("cortex-m/startup.c", tmp, &startup, error) ||
-      !write_target_file ("cortex-m/mps2-an386.ld", tmp, &ld, error) ||
-      !write_target_file ("cortex-m/report-main.c", tmp, &main_c, error))
+  if (progress != NULL)
+    progress (0.0, "Generating the library", user_data);
+  if (!em_codegen_generate (impulse, "c-library", lib, FALSE, summary, error))
+    return FALSE;
+  if (g_mkdir (objdir, 0755) != 0)
     {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_FAILED,
+      g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_FAILED,
                    "%s: %s", objdir, g_strerror (errno));
-      goto out;
+      return FALSE;
     }
+  if (!write_target_file ("cortex-m/startup.c", dir, &startup, error) ||
+      !write_target_file ("cortex-m/mps2-an386.ld", dir, &ld, error) ||
+      !write_target_file (main_template, dir, &main_c, error))
+    return FALSE;
   sources = library_sources (lib);
   g_ptr_array_add (sources, g_strdup (startup));
   g_ptr_array_add (sources, g_strdup (main_c));
+  for (guint i = 0; extra_sources != NULL && extra_sources[i] != NULL; i++)
+    g_ptr_array_add (sources, g_strdup (extra_sources[i]));
   /* One object per source, named after it: the map attributes by object. */
   for (guint i = 0; i < sources->len; i++)
     {
@@ -179,6 +186,9 @@ em_codegen_build_report (const EmCodegenImpulse *impulse, EmCodegenSummary *summ
       g_autoptr(GPtrArray) cc = g_ptr_array_new_with_free_func (g_free);
       char *obj;
 
+      if (progress != NULL)
+        progress ((double) i / (double) (sources->len + 1), i == 0 ? "Compiling for the Cortex-M4F" : NULL,
+                  user_data);
       base[strlen (base) - 1] = 'o';
       obj = g_build_filename (objdir, base, NULL);
       g_ptr_array_add (objs, obj);
@@ -191,8 +201,8 @@ em_codegen_build_report (const EmCodegenImpulse *impulse, EmCodegenSummary *summ
       g_ptr_array_add (cc, g_strdup ("-o"));
       g_ptr_array_add (cc, g_strdup (obj));
       g_ptr_array_add (cc, g_strdup (src));
-      if (!run_tool (cc, error))
-        goto out;
+      if (!run_tool (cc, cancellable, error))
+        return FALSE;
     }
   g_ptr_array_add (link, g_strdup ("arm-none-eabi-gcc"));
   for (guint k = 0; cm4f_cflags[k] != NULL; k++)
@@ -207,13 +217,36 @@ em_codegen_build_report (const EmCodegenImpulse *impulse, EmCodegenSummary *summ
   for (guint i = 0; i < objs->len; i++)
     g_ptr_array_add (link, g_strdup (g_ptr_array_index (objs, i)));
   g_ptr_array_add (link, g_strdup ("-lm"));
-  if (!run_tool (link, error))
-    goto out;
-  report = em_codegen_report_from_map (map, 0, error);
+  if (!run_tool (link, cancellable, error))
+    return FALSE;
+  if (progress != NULL)
+    progress (1.0, NULL, user_data);
+  return TRUE;
+}
 
-out:
+/* Generates the library into a temporary folder, links it for a
+ * Cortex-M4F with the smallest firmware that calls it and reads the
+ * linker map. */
+EmCodegenReport *
+em_codegen_build_report (const EmCodegenImpulse *impulse, EmCodegenSummary *summary, GError **error)
+{
+  g_autofree char *tmp = NULL, *map = NULL;
+  EmCodegenReport *report = NULL;
+  g_autofree char *missing = em_codegen_build_arm_missing ();
+
+  if (missing != NULL)
+    {
+      g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
+                   "cannot build for the Cortex-M: %s", missing);
+      return NULL;
+    }
+  if ((tmp = g_dir_make_tmp ("ember-report-XXXXXX", error)) == NULL)
+    return NULL;
+  map = g_build_filename (tmp, "firmware.map", NULL);
+  if (em_codegen_build_cm4f (impulse, summary, tmp, "cortex-m/report-main.c", NULL, NULL, NULL, NULL, error))
+    report = em_codegen_report_from_map (map, 0, error);
   if (g_getenv ("EMBER_KEEP_REPORT_BUILD") == NULL)
-    remove_tree (tmp);
+    em_codegen_build_remove_tree (tmp);
   else
     fprintf (stderr, "ember-cli: kept the report build in %s\n", tmp);
   return report;
@@ -242,5 +275,5 @@ em_codegen_build_runner (const char *dir, GError **error)
   for (guint i = 0; i < sources->len; i++)
     g_ptr_array_add (cc, g_strdup (g_ptr_array_index (sources, i)));
   g_ptr_array_add (cc, g_strdup ("-lm"));
-  return run_tool (cc, error);
+  return run_tool (cc, NULL, error);
 }

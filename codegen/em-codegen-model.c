@@ -344,6 +344,19 @@ emit_op (EmCodegenModel *m, const EmNnProgram *p, guint32 i, const char *prefix,
       else
         g_string_append_printf (s, "  em_nn_softmax_f32 (%u, %s, %s);\n", to->size, in, out);
       break;
+    case EM_NN_OP_SOFTMAX_TFLM:
+      {
+        /* TFLite Micro's fixed-point softmax (imported int8 models): its
+         * exps precomputed for every difference from the row maximum. */
+        g_autofree char *lut = g_strdup_printf ("%sexp%u", prefix, i);
+        if (!s8 || op->softmax_exp == NULL || ti->c < 1)
+          goto corrupt;
+        need (m, "em-nn-kernels-s8-softmax.c");
+        emit_array (m, ARR_S32, lut, op->softmax_exp, 256, "softmax exp table (TFLite Micro fixed point, Q0.31)");
+        g_string_append_printf (s, "  em_nn_softmax_tflm_s8 (%u, %d, %s, %s, %s);\n", ti->size / (guint32) ti->c,
+                                ti->c, lut, in, out);
+        break;
+      }
     case EM_NN_OP_COPY:
       g_string_append_printf (s, "  memmove (%s, %s, %uu);\n", out, in, to->size * (s8 ? 1 : 4));
       break;

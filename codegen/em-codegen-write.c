@@ -2,6 +2,7 @@
 /* The generated files' text: the public header, the metadata header, the
  * impulse (DSP calls, the model's straight-line calls, the run functions),
  * the model data, build files for make / CMake / pkg-config, and an example. */
+#include <math.h>
 #include <string.h>
 #include "em-codegen-write.h"
 
@@ -183,6 +184,10 @@ meta_header (const EmCodegenImpulse *impulse, guint32 n_outputs, guint32 arena)
   g_string_append_printf (s, "#define EM_IMPULSE_WINDOW_INCREASE_MS %.17g\n", impulse->window_increase_ms);
   g_string_append_printf (s, "#define EM_IMPULSE_N_FRAMES %uu\n#define EM_IMPULSE_N_AXES %uu\n",
                           impulse->input.n_frames, impulse->input.n_axes);
+  /* Frames between two windows, rounded as Ember's windower does, so a
+   * board that samples on its own runs the impulse on the same windows. */
+  g_string_append_printf (s, "#define EM_IMPULSE_WINDOW_INCREASE_FRAMES %uu\n",
+                          (guint) MAX (1, lround (impulse->window_increase_ms * impulse->input.frequency_hz / 1000.0)));
   g_string_append_printf (s, "#define EM_IMPULSE_IMAGE_WIDTH %uu\n#define EM_IMPULSE_IMAGE_HEIGHT %uu\n",
                           impulse->input.width, impulse->input.height);
   g_string_append (s, "/* Audio: the window holds 16-bit sample values (a [-1, 1) sample x 32768). */\n");

@@ -9,8 +9,12 @@
  *     4 × i32 conv quantization (offsets, act_min, act_max), 12 × i32 ADD
  *     parameters, u32 name length + name, then six arrays each as u32 count
  *     + elements: weights (f32 | i8), bias (f32 | i32), multiplier (i32),
- *     shift (i32), lut (i8), softmax_lut (u32);
+ *     shift (i32), lut (i8), softmax_lut (u32; for a SOFTMAX_TFLM op its
+ *     i32 Q0.31 exp table);
  *   u64 FNV-1a of everything before it.
+ * Version 2 is version 1 plus the SOFTMAX_TFLM op kind; a blob is written
+ * as version 1 unless it has such an op, so builds that read only version
+ * 1 keep reading what they can run, and version 1 blobs always load.
  * The checksum turns accidental damage into a clean refusal; the checks
  * behind it make sure that even a blob built to pass it cannot make a
  * kernel read outside its buffers or overflow its integer arithmetic. */
@@ -20,6 +24,7 @@
 
 #define MAGIC "EMNQ"
 #define VERSION 1u
+#define VERSION_SOFTMAX_TFLM 2u
 #define MAX_TENSORS 65536u
 #define MAX_OPS 65536u
 #define MAX_ELEMENTS (1u << 26)
@@ -147,6 +152,10 @@ em_nn_op_check_shape (const EmNnProgram *p, guint32 i, const char **why)
       if (ti->size != to->size)
         FAIL ("input and output differ in size");
       break;
+    case EM_NN_OP_SOFTMAX_TFLM:
+      if (!p->is_int8 || ti->size != to->size || ti->c != to->c)
+        FAIL ("TFLite softmax needs int8 input and output of one shape");
+      break;
     case EM_NN_OP_PAD:
       if (!same_dims (ti, g->in_h, g->in_w, g->in_c) || !same_dims (to, g->out_h, g->out_w, g->out_c) ||
           g->in_c != g->out_c || g->pad_top < 0 || g->pad_left < 0 ||
@@ -207,7 +216,7 @@ em_nn_op_lengths (const EmNnProgram *p, guint32 i, EmNnOpLengths *len)
       len->multiplier = p->is_int8 ? out_count (p, op) : 0;
     }
   len->lut = p->is_int8 && op->kind == EM_NN_OP_ACTIVATION ? 256 : 0;
-  len->softmax_lut = p->is_int8 && op->kind == EM_NN_OP_SOFTMAX ? 256 : 0;
+  len->softmax_lut = p->is_int8 && (op->kind == EM_NN_OP_SOFTMAX || op->kind == EM_NN_OP_SOFTMAX_TFLM) ? 256 : 0;
 }
 
 /* Largest |a+offset| × |w|: 255 × 128. */
@@ -306,6 +315,15 @@ em_nn_op_check (const EmNnProgram *p, guint32 i, const char **why)
       if (op->softmax_lut == NULL || op->softmax_lut[0] == 0)
         FAIL ("softmax table missing or zero");
       break;
+    case EM_NN_OP_SOFTMAX_TFLM:
+      /* exp(0) = INT32_MAX is in every row's sum (so it is never 0), and
+       * no exp is negative. */
+      if (op->softmax_exp == NULL || op->softmax_exp[0] != G_MAXINT32)
+        FAIL ("TFLite softmax table missing or exp(0) wrong");
+      for (int d = 1; d < 256; d++)
+        if (op->softmax_exp[d] < 0)
+          FAIL ("TFLite softmax table has a negative exp");
+      break;
     default:
       break;
     }
@@ -375,7 +393,13 @@ em_nn_compiled_save (const EmNnCompiled *compiled)
   guint64 sum;
 
   g_byte_array_append (b, (const guint8 *) MAGIC, 4);
-  put_u32 (b, VERSION);
+  {
+    guint32 version = VERSION;
+    for (guint32 i = 0; i < p->n_ops; i++)
+      if (p->ops[i].kind == EM_NN_OP_SOFTMAX_TFLM)
+        version = VERSION_SOFTMAX_TFLM;
+    put_u32 (b, version);
+  }
   put_u32 (b, 0);    /* total length, patched below */
   put_u32 (b, p->is_int8 ? 1u : 0u);
   put_u32 (b, p->n_tensors);
@@ -425,7 +449,8 @@ em_nn_compiled_save (const EmNnCompiled *compiled)
       put_array (b, op->q.multiplier, len.multiplier, 4);
       put_array (b, op->q.shift, len.multiplier, 4);
       put_array (b, op->lut, len.lut, 1);
-      put_array (b, op->softmax_lut, len.softmax_lut, 4);
+      put_array (b, op->kind == EM_NN_OP_SOFTMAX_TFLM ? (gconstpointer) op->softmax_exp : op->softmax_lut,
+                 len.softmax_lut, 4);
     }
   {
     guint32 total = b->len + CHECKSUM_BYTES;
@@ -530,7 +555,7 @@ get_geom (Reader *r, EmNnGeom *g)
 }
 
 static gboolean
-read_op (Reader *r, EmNnCompiled *c, guint32 i, const char **why)
+read_op (Reader *r, EmNnCompiled *c, guint32 i, guint32 version, const char **why)
 {
   EmNnProgram *p = &c->program;
   EmNnOp *op = &c->ops[i];
@@ -565,6 +590,11 @@ read_op (Reader *r, EmNnCompiled *c, guint32 i, const char **why)
       return FALSE;
     }
   c->op_names[i] = g_strndup ((const char *) name, name_len);
+  if (op->kind == EM_NN_OP_SOFTMAX_TFLM && version < VERSION_SOFTMAX_TFLM)
+    {
+      *why = "op kind not in format version 1";
+      return FALSE;
+    }
   if (!em_nn_op_check_shape (p, i, why))
     return FALSE;
   em_nn_op_lengths (p, i, &len);
@@ -573,7 +603,10 @@ read_op (Reader *r, EmNnCompiled *c, guint32 i, const char **why)
   op->q.multiplier = get_array (r, c, len.multiplier, FALSE, 4, why);
   op->q.shift = get_array (r, c, len.multiplier, FALSE, 4, why);
   op->lut = get_array (r, c, len.lut, FALSE, 1, why);
-  op->softmax_lut = get_array (r, c, len.softmax_lut, FALSE, 4, why);
+  if (op->kind == EM_NN_OP_SOFTMAX_TFLM)
+    op->softmax_exp = get_array (r, c, len.softmax_lut, FALSE, 4, why);
+  else
+    op->softmax_lut = get_array (r, c, len.softmax_lut, FALSE, 4, why);
   return r->ok;
 }
 
@@ -603,11 +636,11 @@ em_nn_compiled_load (GBytes *bytes, GError **error)
   r.pos = 4;
   version = get_u32 (&r);
   total = get_u32 (&r);
-  if (version != VERSION)
+  if (version != VERSION && version != VERSION_SOFTMAX_TFLM)
     {
       g_set_error (error, EM_NN_ERROR, EM_NN_ERROR_CORRUPT,
-                   "compiled model: format version %u is not supported (this build reads %u)",
-                   version, VERSION);
+                   "compiled model: format version %u is not supported (this build reads %u and %u)",
+                   version, VERSION, VERSION_SOFTMAX_TFLM);
       return NULL;
     }
   if (total != r.n)
@@ -663,7 +696,7 @@ em_nn_compiled_load (GBytes *bytes, GError **error)
   for (guint32 i = 0; i < n_ops; i++)
     {
       why = "truncated";
-      if (!read_op (&r, c, i, &why))
+      if (!read_op (&r, c, i, version, &why))
         return corrupt (error, why);
     }
   if (r.pos != r.n)

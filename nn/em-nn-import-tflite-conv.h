@@ -25,12 +25,15 @@ typedef struct {
   gint32         *map;          /* TFLite tensor → program tensor, or -1 */
   gboolean        int8;
   GError        **error;
+  /* Float model: TFLite tensor → its float32 values when a DEQUANTIZE of
+   * constant float16 / int8 weights computes it (kept in c), else NULL. */
+  const float   **dequantized;
 } Conv;
 
 #define TENSOR(i) (&g_array_index (cv->tensors, EmNnTensor, (i)))
 
 /* An element-wise int8 op as a table. */
-typedef enum { LUT_REQUANT, LUT_RELU, LUT_RELU6, LUT_SIGMOID, LUT_TANH } LutKind;
+typedef enum { LUT_REQUANT, LUT_RELU, LUT_RELU6 } LutKind;
 
 gboolean      tfl_fail           (Conv *cv, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 gboolean      tfl_tensor_dims    (Conv *cv, guint32 t, EmNnDims *d);
@@ -49,5 +52,8 @@ void          tfl_row            (Conv *cv, const TflOp *src, gint32 out_t, guin
 gboolean      tfl_supported      (gint32 code);
 /* em-nn-import-tflite-ops.c: operator @index into the program. */
 gboolean      tfl_convert_op     (Conv *cv, guint32 index);
+/* em-nn-import-tflite-model.c: the float program @c (with its root) as
+ * Ember's float network, or NULL + the reason. (transfer full) */
+EmNnModel    *tfl_float_model    (const EmNnCompiled *c, GError **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include "em-nn-import-tflite-conv.h"
+#include "em-nn-quant-tflm-private.h"
 
 /* An activation input already written (by the model input or an earlier op). */
 static gint32
@@ -312,6 +313,43 @@ tfl_concat_op (Conv *cv, const TflOp *src, guint32 index, const char *what)
   return TRUE;
 }
 
+static gboolean
+tfl_tflm_status (Conv *cv, const char *what, EmNnTflmStatus status, float scale)
+{
+  switch (status)
+    {
+    case EM_NN_TFLM_OK:
+      return TRUE;
+    case EM_NN_TFLM_SCALE_TOO_SMALL:
+      return tfl_fail (cv, "%s: input scale %g is too small for TFLite Micro's int8 kernel", what, (double) scale);
+    case EM_NN_TFLM_SCALE_TOO_LARGE:
+      return tfl_fail (cv, "%s: input scale %g is too large for TFLite Micro's int8 kernel", what, (double) scale);
+    case EM_NN_TFLM_BAD_SCALE:
+    default:
+      return tfl_fail (cv, "%s: input scale %g is not a positive number", what, (double) scale);
+    }
+}
+
+/* int8 LOGISTIC / TANH: TFLite Micro's fixed-point function evaluated for
+ * all 256 inputs at generation time (em-nn-quant-tflm.c), so the device
+ * keeps a table lookup and gives TFLM's bytes for every input. */
+static gboolean
+tfl_tflm_q4_lut (Conv *cv, const char *what, gboolean is_tanh, gint32 in, gint32 out, EmNnOp *op)
+{
+  int8_t table[256];
+  float scale = TENSOR (in)->scale;
+
+  /* TFLM's LOGISTIC Prepare insists on it; its output is 1/256 steps from -128. */
+  if (!is_tanh && TENSOR (out)->zero_point != -128)
+    return tfl_fail (cv, "%s: int8 output must have zero point -128", what);
+  if (!tfl_tflm_status (cv, what, is_tanh ? em_nn_tflm_tanh_table (scale, TENSOR (in)->zero_point, table)
+                                          : em_nn_tflm_logistic_table (scale, TENSOR (in)->zero_point, table),
+                        scale))
+    return FALSE;
+  op->lut = em_nn_compiled_keep (cv->c, table, sizeof table);
+  return TRUE;
+}
+
 gboolean
 tfl_convert_op (Conv *cv, guint32 index)
 {
@@ -380,11 +418,28 @@ tfl_convert_op (Conv *cv, guint32 index)
         op.kind = EM_NN_OP_SOFTMAX;
         if (cv->int8)
           {
-            uint32_t table[256];
+            /* TFLite Micro's fixed-point softmax over the last dimension,
+             * its exps precomputed for every difference from the row's
+             * maximum (em-nn-quant-tflm.c). */
+            EmNnTflmSoftmax sp;
+            int32_t table[256];
             if (fabsf (TENSOR (out)->scale * 256.0f - 1.0f) > 1e-5f || TENSOR (out)->zero_point != -128)
               return tfl_fail (cv, "%s: int8 output must have scale 1/256 and zero point -128", what);
-            em_nn_make_softmax_lut_s8 (TENSOR (in)->scale * beta, table);
-            op.softmax_lut = em_nn_compiled_keep (cv->c, table, sizeof table);
+            if (TENSOR (in)->c != TENSOR (out)->c)
+              return tfl_fail (cv, "%s: input and output differ in their last dimension", what);
+            switch (em_nn_tflm_softmax_prepare ((double) beta, (double) TENSOR (in)->scale, &sp))
+              {
+              case EM_NN_TFLM_OK:
+                break;
+              case EM_NN_TFLM_SCALE_TOO_SMALL:
+                return tfl_fail (cv, "%s: beta %g times input scale %g is too small for TFLite Micro's int8 softmax "
+                                 "(it must exceed 2^-26)", what, (double) beta, (double) TENSOR (in)->scale);
+              default:
+                return tfl_fail (cv, "%s: input scale %g is not a positive number", what, (double) TENSOR (in)->scale);
+              }
+            em_nn_tflm_softmax_table (&sp, table);
+            op.kind = EM_NN_OP_SOFTMAX_TFLM;
+            op.softmax_exp = em_nn_compiled_keep (cv->c, table, sizeof table);
           }
         break;
       }
@@ -425,9 +480,13 @@ tfl_convert_op (Conv *cv, guint32 index)
     case TFL_OP_TANH:
       if (TENSOR (in)->size != TENSOR (out)->size)
         return tfl_fail (cv, "%s: input and output differ in size", what);
-      if (cv->int8)
-        op.lut = tfl_make_lut (cv, src->code == TFL_OP_RELU ? LUT_RELU : src->code == TFL_OP_RELU6 ? LUT_RELU6 :
-                               src->code == TFL_OP_LOGISTIC ? LUT_SIGMOID : LUT_TANH, in, out);
+      if (cv->int8 && (src->code == TFL_OP_LOGISTIC || src->code == TFL_OP_TANH))
+        {
+          if (!tfl_tflm_q4_lut (cv, what, src->code == TFL_OP_TANH, in, out, &op))
+            return FALSE;
+        }
+      else if (cv->int8)
+        op.lut = tfl_make_lut (cv, src->code == TFL_OP_RELU ? LUT_RELU : LUT_RELU6, in, out);
       else
         op.act = src->code == TFL_OP_RELU ? EM_NN_ACT_RELU : src->code == TFL_OP_RELU6 ? EM_NN_ACT_RELU6 :
                  src->code == TFL_OP_LOGISTIC ? EM_NN_ACT_SIGMOID : EM_NN_ACT_TANH;

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 /* TensorType values of the schema. */
 enum {
   TFL_FLOAT32 = 0,
+  TFL_FLOAT16 = 1,
   TFL_INT32 = 2,
   TFL_UINT8 = 3,
   TFL_INT64 = 4,

@@ -6,12 +6,17 @@
  * TFLite's bytes. Element-wise int8 ops (RELU, RELU6, int8→int8 QUANTIZE,
  * LOGISTIC, TANH) become 256-entry tables: RELU and requantization tables
  * are filled with TFLite's integer arithmetic, so they are exact; LOGISTIC
- * and TANH tables come from the double-precision function (TFLite uses a
- * fixed-point approximation, which may differ by one step on some inputs).
+ * and TANH tables hold TFLite Micro's fixed-point function evaluated for
+ * every input, and int8 SOFTMAX becomes TFLM's fixed-point softmax with its
+ * exps precomputed (em-nn-quant-tflm.c), so those are exact too.
  * A QUANTIZE from the float model input and a DEQUANTIZE to the float
  * model output become the program's edges (codegen quantizes features and
  * dequantizes outputs with the same formulas), so a float-interface int8
- * model imports too. RESHAPE and SQUEEZE only rename bytes (NHWC is flat). */
+ * model imports too. RESHAPE and SQUEEZE only rename bytes (NHWC is flat).
+ * A float32 model becomes a float program whose weights may come from
+ * DEQUANTIZE ops of float16 or int8 constants (decoded once, here), and
+ * then Ember's float network (em-nn-import-tflite-model.c), which Ember
+ * stores and quantizes like a model it trained. */
 #include <math.h>
 #include <string.h>
 #include "em-nn-import-tflite-conv.h"
@@ -157,6 +162,8 @@ tfl_const_data (Conv *cv, gint32 t, guint8 type, guint64 count, gboolean optiona
   b = &cv->m->buffers[x->buffer];
   for (int k = 0; k < x->rank; k++)
     n *= (guint64) x->shape[k];
+  if (cv->dequantized != NULL && cv->dequantized[t] != NULL && type == TFL_FLOAT32 && n == count)
+    return cv->dequantized[t];
   if (x->type != type)
     {
       tfl_fail (cv, "tensor %d (%s): %s has type %u, expected %u", t, x->name, what, x->type, type);
@@ -313,23 +320,18 @@ tfl_make_lut (Conv *cv, LutKind kind, gint32 in, gint32 out)
   int8_t table[256];
   int32_t mult, shift, lo = -128, hi = 127;
 
-  if (kind == LUT_SIGMOID || kind == LUT_TANH)
-    em_nn_make_lut_s8 (kind == LUT_SIGMOID ? EM_NN_ACT_SIGMOID : EM_NN_ACT_TANH, ti->scale, ti->zero_point,
-                       to->scale, to->zero_point, table);
-  else
+  /* TFLite's Requantize / ReluQuantized: rescale by in/out scale in fixed
+   * point, add the output zero point, clamp. (LOGISTIC and TANH tables
+   * come from em-nn-quant-tflm.c, TFLM's own fixed-point path.) */
+  em_nn_quantize_multiplier ((double) ti->scale / (double) to->scale, &mult, &shift);
+  if (kind != LUT_REQUANT)
+    lo = MAX (-128, to->zero_point);
+  if (kind == LUT_RELU6)
+    hi = MIN (127, to->zero_point + (int32_t) roundf (6.0f / to->scale));
+  for (int32_t v = -128; v <= 127; v++)
     {
-      /* TFLite's Requantize / ReluQuantized: rescale by in/out scale in
-       * fixed point, add the output zero point, clamp. */
-      em_nn_quantize_multiplier ((double) ti->scale / (double) to->scale, &mult, &shift);
-      if (kind != LUT_REQUANT)
-        lo = MAX (-128, to->zero_point);
-      if (kind == LUT_RELU6)
-        hi = MIN (127, to->zero_point + (int32_t) roundf (6.0f / to->scale));
-      for (int32_t v = -128; v <= 127; v++)
-        {
-          int32_t r = em_nn_multiply_by_quantized_multiplier (v - ti->zero_point, mult, shift) + to->zero_point;
-          table[v + 128] = (int8_t) CLAMP (r, lo, hi);
-        }
+      int32_t r = em_nn_multiply_by_quantized_multiplier (v - ti->zero_point, mult, shift) + to->zero_point;
+      table[v + 128] = (int8_t) CLAMP (r, lo, hi);
     }
   return em_nn_compiled_keep (cv->c, table, sizeof table);
 }
@@ -350,6 +352,82 @@ tfl_row (Conv *cv, const TflOp *src, gint32 out_t, guint64 params, guint64 macs)
   em_nn_imported_add_layer (cv->imp, x->name, src->code_name, d, params, macs);
 }
 
+
+/* IEEE half → float (normals, subnormals, infinities, NaN). */
+static float
+half_to_float (guint16 h)
+{
+  guint32 sign = (guint32) (h >> 15) << 31, exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
+  float f;
+
+  if (exp == 0)
+    {
+      f = ldexpf ((float) mant, -24);
+      return sign ? -f : f;
+    }
+  bits = exp == 0x1f ? sign | 0x7f800000u | (mant << 13) : sign | ((exp + 112) << 23) | (mant << 13);
+  memcpy (&f, &bits, sizeof f);
+  return f;
+}
+
+/* A float model may keep its weights as float16 or int8 constants behind
+ * DEQUANTIZE ops (TFLite's float16 and "dynamic range" weight
+ * compression): compute those float tensors once, here, so that the ops
+ * reading them find constant float32 weights. Returns whether op @i was
+ * one of them (then it is no program op). */
+static gboolean
+dequantize_constant (Conv *cv, guint32 i, gboolean *is_const)
+{
+  const TflOp *src = &cv->m->ops[i];
+  const TflTensor *x, *y;
+  const TflBuffer *b;
+  guint64 n = 1, inner = 1;
+  float *v;
+  gint32 qd;
+
+  *is_const = FALSE;
+  if (src->code != TFL_OP_DEQUANTIZE || src->n_inputs < 1 || src->n_outputs < 1 || src->inputs[0] < 0 ||
+      cv->m->buffers[cv->m->tensors[src->inputs[0]].buffer].len == 0)
+    return TRUE;
+  *is_const = TRUE;
+  x = &cv->m->tensors[src->inputs[0]];
+  y = &cv->m->tensors[src->outputs[0]];
+  b = &cv->m->buffers[x->buffer];
+  for (int k = 0; k < x->rank; k++)
+    n *= (guint64) x->shape[k];
+  if (y->type != TFL_FLOAT32 || y->rank != x->rank || memcmp (y->shape, x->shape, sizeof (gint32) * x->rank) != 0)
+    return tfl_fail (cv, "operator %u (DEQUANTIZE): tensor %d (%s) is not a float32 tensor of the input's shape", i,
+                     src->outputs[0], y->name);
+  if (x->type != TFL_FLOAT16 && x->type != TFL_INT8)
+    return tfl_fail (cv, "operator %u (DEQUANTIZE): constant of type %u; only float16 and int8 are supported", i,
+                     x->type);
+  if (b->len != n * (x->type == TFL_FLOAT16 ? 2 : 1) || n > (1 << 24))
+    return tfl_fail (cv, "tensor %d (%s): buffer %u holds %" G_GSIZE_FORMAT " bytes for %" G_GUINT64_FORMAT
+                     " elements", src->inputs[0], x->name, x->buffer, b->len, n);
+  qd = x->n_scales > 1 ? x->quantized_dimension : 0;
+  if (x->type == TFL_INT8)
+    {
+      if (x->n_scales == 0 || (x->n_scales > 1 && (qd < 0 || qd >= x->rank || (guint32) x->shape[qd] != x->n_scales)) ||
+          (x->n_zero_points != x->n_scales && x->n_zero_points > 1))
+        return tfl_fail (cv, "tensor %d (%s): %u scales do not match its shape", src->inputs[0], x->name,
+                         x->n_scales);
+      for (int k = qd + 1; k < x->rank; k++)
+        inner *= (guint64) x->shape[k];
+    }
+  v = g_new (float, MAX (n, 1));
+  for (guint64 k = 0; k < n; k++)
+    if (x->type == TFL_FLOAT16)
+      v[k] = half_to_float ((guint16) (b->data[2 * k] | (b->data[2 * k + 1] << 8)));
+    else
+      {
+        guint32 ch = x->n_scales > 1 ? (guint32) ((k / inner) % (guint64) x->shape[qd]) : 0;
+        gint64 zp = x->n_zero_points == 0 ? 0 : tfl_zero_point (x, x->n_zero_points > 1 ? ch : 0);
+        v[k] = tfl_scale (x, ch) * (float) ((gint64) (gint8) b->data[k] - zp);
+      }
+  cv->dequantized[src->outputs[0]] = em_nn_compiled_keep (cv->c, v, sizeof (float) * n);
+  g_free (v);
+  return TRUE;
+}
 
 static gboolean
 convert (Conv *cv)
@@ -387,8 +465,15 @@ convert (Conv *cv)
   if (begin == 1)
     tfl_row (cv, first, first->outputs[0], 0, 0);
   for (guint32 i = begin; i < end; i++)
-    if (!tfl_convert_op (cv, i))
-      return FALSE;
+    {
+      gboolean is_const = FALSE;
+      if (!cv->int8 && !dequantize_constant (cv, i, &is_const))
+        return FALSE;
+      if (is_const)
+        tfl_row (cv, &m->ops[i], m->ops[i].outputs[0], 0, 0);
+      else if (!tfl_convert_op (cv, i))
+        return FALSE;
+    }
   if (end < m->n_ops)
     tfl_row (cv, last, last->outputs[0], 0, 0);
   if (cv->map[prog_out] < 0)
@@ -473,7 +558,9 @@ em_nn_import_tflite (const guint8 *data, gsize len, GError **error)
   cv.tensors = g_array_new (FALSE, TRUE, sizeof (EmNnTensor));
   cv.root = g_array_new (FALSE, TRUE, sizeof (gint32));
   cv.names = g_ptr_array_new ();
+  cv.dequantized = g_new0 (const float *, MAX (m->n_tensors, 1));
   ok = convert (&cv);
+  g_free (cv.dequantized);
   c->program.n_ops = cv.ops->len;
   c->program.n_tensors = cv.tensors->len;
   c->ops = (EmNnOp *) (void *) g_array_free (cv.ops, FALSE);
@@ -495,6 +582,13 @@ em_nn_import_tflite (const guint8 *data, gsize len, GError **error)
           g_set_error (error, EM_NN_ERROR, EM_NN_ERROR_INVALID_MODEL, "%s: cannot convert: %s", c->op_names[i], why);
           return NULL;
         }
+    }
+  if (!cv.int8)
+    {
+      g_autoptr(GError) local = NULL;
+      imp->model = tfl_float_model (c, &local);
+      if (imp->model == NULL)
+        imp->no_model_reason = g_strdup (local->message);
     }
   imp->compiled = g_steal_pointer (&c);
   return g_steal_pointer (&imp);

@@ -29,6 +29,7 @@ em_nn_imported_free (EmNnImported *imported)
   g_clear_pointer (&imported->layers, g_array_unref);
   g_clear_pointer (&imported->model, em_nn_model_free);
   g_clear_pointer (&imported->compiled, em_nn_compiled_free);
+  g_free (imported->no_model_reason);
   g_free (imported->producer);
   g_free (imported);
 }

@@ -11,7 +11,9 @@
  *  - a float model (float32 TFLite, ONNX) becomes an EmNnModel (the JSON
  *    architecture plus float weights), which Ember compiles to float or
  *    quantizes to int8 with a calibration set like a model it trained; a
- *    float TFLite model also comes as a float EmNnCompiled.
+ *    float TFLite model also comes as a float EmNnCompiled (and without the
+ *    EmNnModel, with no_model_reason set, when it uses an operator Ember's
+ *    float network has no layer for, e.g. CONCATENATION).
  * Either way the importer fills a layer table in the source's own terms
  * (op names as the file spells them) for `ember-cli model show|profile`.
  *
@@ -58,6 +60,9 @@ typedef struct {
   /* (nullable) a ready program: the int8 TFLite program with the model's
    * own quantization, or a float TFLite program. */
   EmNnCompiled  *compiled;
+  /* (nullable) a float TFLite program that Ember's float network cannot
+   * express (so it can be shown and profiled, not imported): why. */
+  char          *no_model_reason;
   GArray        *layers;       /* (element-type EmNnImportedLayer) in execution order */
 } EmNnImported;
 

@@ -30,7 +30,7 @@
  *     blocks of pixel windows first (im2col, EM_NN_DSP_IM2COL_BYTES on the
  *     stack), with -offset in the padding so that it adds nothing.
  *   - depthwise reduces over the kernel window, where channels are not
- *     contiguous; it computes four (or eight) channels at once with
+ *     contiguous; it computes four channels at once with
  *     SMLABB / SMLATT, one MAC each, and saves in loads and extensions.
  *   - requantization is one SMMLAR plus the reference's rounding shift,
  *     and SSAT to int8 when the activation clamp is the whole int8 range.
@@ -45,7 +45,7 @@
 #ifndef EM_NN_DSP_IM2COL_BYTES
 /* Stack buffer for gathered conv2d windows (kernel_h × kernel_w × in_c
  * values each, at least two per block); a conv with longer windows (rare
- * on a microcontroller) takes the portable loop. */
+ * on a microcontroller) go row by row, without a buffer. */
 #define EM_NN_DSP_IM2COL_BYTES 512
 #endif
 
@@ -103,6 +103,7 @@ pack_offset (int32_t off)
  * Shifts are in [-31, 30] (QuantizeMultiplier's range). */
 typedef struct {
   int32_t m2, left, e, mask, half;
+  int32_t zp, lo, hi, narrow;        /* output offset, activation clamp */
 } Requant;
 
 static inline int32_t
@@ -114,9 +115,19 @@ smmlar (int32_t a, int32_t b, int32_t acc)
   return r;
 }
 
-static inline void
-requant_prep (Requant *r, int32_t multiplier, int32_t shift)
+/* Channel oc's constants: once per channel and layer, not per output,
+ * so kept out of line. `narrow`: the activation clamp is narrower than
+ * int8 (models with ReLU6 folded into the output's range, like MobileNet,
+ * have none). */
+static __attribute__ ((noinline)) void
+requant_prep (Requant *r, const EmNnQuantConv *q, int32_t oc)
 {
+  const int32_t multiplier = q->multiplier[oc], shift = q->shift[oc];
+
+  r->zp = q->output_offset;
+  r->lo = q->act_min;
+  r->hi = q->act_max;
+  r->narrow = q->act_min > -128 || q->act_max < 127;
   r->m2 = (int32_t) ((uint32_t) multiplier << 1);
   r->left = multiplier == 0 ? 32 : shift > 0 ? shift : 0;
   r->e = shift < 0 ? -shift : 0;
@@ -137,22 +148,30 @@ requant_apply (const Requant *r, int32_t acc)
   return (x >> r->e) + ((x & r->mask) > r->half - (x >> 31));
 }
 
-/* + output offset, clamp to the activation range: SSAT to int8 first,
- * the activation clamp only when it is narrower (the caller works out
- * `narrow` once per layer; models with ReLU6 folded into the output's
- * range, like MobileNet, have none). */
+/* The int8 output: requantized, + output offset, clamped to the
+ * activation range (SSAT to int8 first, the activation clamp only when it
+ * is narrower). */
 static inline int8_t
-requant_out (int32_t x, int32_t zp, int32_t lo, int32_t hi, int narrow)
+requant (const Requant *r, int32_t acc)
 {
-  x = (int32_t) __ssat (x + zp, 8);
-  if (narrow)
-    x = x < lo ? lo : x > hi ? hi : x;
+  int32_t x = (int32_t) __ssat (requant_apply (r, acc) + r->zp, 8);
+
+  if (r->narrow)
+    x = x < r->lo ? r->lo : x > r->hi ? r->hi : x;
   return (int8_t) x;
+}
+
+/* The same out of line, where a call per output costs little next to
+ * the code it saves (pointwise layers' four outputs per pass). */
+static __attribute__ ((noinline)) int8_t
+requant_call (const Requant *r, int32_t acc)
+{
+  return requant (r, acc);
 }
 
 /* One pixel (a), two channels, in place: s[0] += Σ (a + off)·b0,
  * s[1] += Σ (a + off)·b1 (dense layers: no column to build). */
-static void
+static __attribute__ ((noinline)) void
 mac_1x2 (const int8_t *a, const int8_t *b0, const int8_t *b1, int32_t n, int32_t offset, int32_t *s)
 {
   const int32_t off2 = pack_offset (offset);
@@ -177,6 +196,18 @@ mac_1x2 (const int8_t *a, const int8_t *b0, const int8_t *b1, int32_t n, int32_t
     }
   s[0] = s0;
   s[1] = s1;
+}
+
+/* Channel oc's output from its sum, the constants worked out on the
+ * spot: for dense layers and long conv windows, where that is rare next
+ * to the multiplications. */
+static __attribute__ ((noinline)) int8_t
+requant_one (const EmNnQuantConv *q, int32_t oc, int32_t acc)
+{
+  Requant r;
+
+  requant_prep (&r, q, oc);
+  return requant_call (&r, acc);
 }
 
 /* The part [k0, k1) of a kernel of size k at origin that lies inside an
@@ -235,7 +266,7 @@ im2col (const EmNnGeom *g, int32_t p, const int8_t *input, int32_t pad, int8_t *
 
 /* Σ of a filter row: the input offset's share of a dot product is
  * offset × Σ filter, added once to the bias instead of to every input. */
-static int32_t
+static __attribute__ ((noinline)) int32_t
 row_sum (const int8_t *b, int32_t n)
 {
   int32_t sum = 0, k;
@@ -259,94 +290,73 @@ static void
 conv_1x1 (int32_t n_pix, int32_t n, const int8_t *input, const int8_t *filter, int32_t out_c,
           const EmNnQuantConv *q, const int32_t *bias, int8_t *output)
 {
-  const int32_t zp = q->output_offset, lo = q->act_min, hi = q->act_max;
-  const int narrow = lo > -128 || hi < 127;
   int32_t oc, p;
 
+  if (out_c < 2 || n_pix < 2 || n < 4)
+    {
+      /* No pair of channels or of pixels, or no whole word (a model's
+       * first or last layers): pixel by pixel, a dense layer each. */
+      for (p = 0; p < n_pix; p++)
+        em_nn_dense_s8_dsp (n, out_c, q, input + p * n, filter, bias, output + p * out_c);
+      return;
+    }
   for (oc = 0; oc < out_c; oc += 2)
     {
       /* An odd last channel pairs up with the one before it again (the
-       * hand-written loop wants the second row at +n), and only a single
-       * channel computes itself twice. */
-      const int32_t oc0 = oc + 1 < out_c || oc == 0 ? oc : oc - 1;
-      const int32_t oc1 = oc0 + 1 < out_c ? oc0 + 1 : oc0;
+       * hand-written loop wants the second row at +n). */
+      const int32_t oc0 = oc + 1 < out_c ? oc : oc - 1, oc1 = oc0 + 1;
       const int8_t *b0 = filter + oc0 * n, *b1 = filter + oc1 * n;
       const int32_t base0 = (bias != NULL ? bias[oc0] : 0) + q->input_offset * row_sum (b0, n);
       const int32_t base1 = (bias != NULL ? bias[oc1] : 0) + q->input_offset * row_sum (b1, n);
-      /* Rows at +n and whole words to multiply: the hand-written loop. */
-      const int pairs = oc1 != oc0 && n >= 4;
       Requant r0, r1;
 
-      requant_prep (&r0, q->multiplier[oc0], q->shift[oc0]);
-      requant_prep (&r1, q->multiplier[oc1], q->shift[oc1]);
+      requant_prep (&r0, q, oc0);
+      requant_prep (&r1, q, oc1);
       for (p = 0; p < n_pix; p += 2)
         {
           /* A last odd pixel pairs up with the one before it again. */
-          const int32_t p0 = p + 1 < n_pix || p == 0 ? p : p - 1;
-          const int32_t p1 = p0 + 1 < n_pix ? p0 + 1 : p0;
+          const int32_t p0 = p + 1 < n_pix ? p : p - 1, p1 = p0 + 1;
           const int8_t *x = input + p0 * n, *y = input + p1 * n, *w0 = b0, *w1 = b1;
           int32_t s00 = base0, s01 = base1, s10 = base0, s11 = base1, k;
           int8_t *out0 = output + p0 * out_c, *out1 = output + p1 * out_c;
+          /* The hot loop of pointwise layers, register-allocated by
+           * hand: 14 registers with the second pixel and the second
+           * filter row addressed at +n, which the compiler's version
+           * spills. Per 16 MACs: 4 loads, 8 SXTB16, 8 SMLAD, 2 loop. */
+          int32_t t0, t1, t2, t3, t4, t5;
 
           k = n >> 2;
-          if (pairs && p1 != p0)
-            {
-              /* The hot loop of pointwise layers, register-allocated by
-               * hand: 14 registers with the second pixel and the second
-               * filter row addressed at +n, which the compiler's version
-               * spills. Per 16 MACs: 4 loads, 8 SXTB16, 8 SMLAD, 2 loop. */
-              int32_t t0, t1, t2, t3, t4, t5;
-              __asm volatile (
-                "1:\n\t"
-                "ldr     %[t0], [%[w], %[n]]\n\t"
-                "ldr     %[t1], [%[w]], #4\n\t"
-                "sxtb16  %[t2], %[t0]\n\t"
-                "sxtb16  %[t0], %[t0], ror #8\n\t"
-                "sxtb16  %[t3], %[t1]\n\t"
-                "sxtb16  %[t1], %[t1], ror #8\n\t"
-                "ldr     %[t4], [%[x], %[n]]\n\t"
-                "sxtb16  %[t5], %[t4]\n\t"
-                "sxtb16  %[t4], %[t4], ror #8\n\t"
-                "smlad   %[s10], %[t5], %[t3], %[s10]\n\t"
-                "smlad   %[s10], %[t4], %[t1], %[s10]\n\t"
-                "smlad   %[s11], %[t5], %[t2], %[s11]\n\t"
-                "smlad   %[s11], %[t4], %[t0], %[s11]\n\t"
-                "ldr     %[t5], [%[x]], #4\n\t"
-                "sxtb16  %[t4], %[t5]\n\t"
-                "sxtb16  %[t5], %[t5], ror #8\n\t"
-                "smlad   %[s00], %[t4], %[t3], %[s00]\n\t"
-                "smlad   %[s00], %[t5], %[t1], %[s00]\n\t"
-                "smlad   %[s01], %[t4], %[t2], %[s01]\n\t"
-                "smlad   %[s01], %[t5], %[t0], %[s01]\n\t"
-                "subs    %[k], %[k], #1\n\t"
-                "bne     1b"
-                : [x] "+r" (x), [w] "+r" (w0), [k] "+r" (k), [s00] "+r" (s00), [s01] "+r" (s01),
-                  [s10] "+r" (s10), [s11] "+r" (s11), [t0] "=&r" (t0), [t1] "=&r" (t1), [t2] "=&r" (t2),
-                  [t3] "=&r" (t3), [t4] "=&r" (t4), [t5] "=&r" (t5)
-                : [n] "r" (n)
-                : "cc", "memory");
-              y = x + n;
-              w1 = w0 + n;
-            }
-          for (; k > 0; k--)
-            {
-              const int32_t w = load4 (w0), v = load4 (w1);
-              const int32_t w02 = __sxtb16 (w), w13 = sxtb16_hi (w);
-              const int32_t v02 = __sxtb16 (v), v13 = sxtb16_hi (v);
-              int32_t a = load4 (x), a02 = __sxtb16 (a), a13 = sxtb16_hi (a);
-
-              s00 = __smlad (a02, w02, __smlad (a13, w13, s00));
-              s01 = __smlad (a02, v02, __smlad (a13, v13, s01));
-              a = load4 (y);
-              a02 = __sxtb16 (a);
-              a13 = sxtb16_hi (a);
-              s10 = __smlad (a02, w02, __smlad (a13, w13, s10));
-              s11 = __smlad (a02, v02, __smlad (a13, v13, s11));
-              w0 += 4;
-              w1 += 4;
-              x += 4;
-              y += 4;
-            }
+          __asm volatile (
+            "1:\n\t"
+            "ldr     %[t0], [%[w], %[n]]\n\t"
+            "ldr     %[t1], [%[w]], #4\n\t"
+            "sxtb16  %[t2], %[t0]\n\t"
+            "sxtb16  %[t0], %[t0], ror #8\n\t"
+            "sxtb16  %[t3], %[t1]\n\t"
+            "sxtb16  %[t1], %[t1], ror #8\n\t"
+            "ldr     %[t4], [%[x], %[n]]\n\t"
+            "sxtb16  %[t5], %[t4]\n\t"
+            "sxtb16  %[t4], %[t4], ror #8\n\t"
+            "smlad   %[s10], %[t5], %[t3], %[s10]\n\t"
+            "smlad   %[s10], %[t4], %[t1], %[s10]\n\t"
+            "smlad   %[s11], %[t5], %[t2], %[s11]\n\t"
+            "smlad   %[s11], %[t4], %[t0], %[s11]\n\t"
+            "ldr     %[t5], [%[x]], #4\n\t"
+            "sxtb16  %[t4], %[t5]\n\t"
+            "sxtb16  %[t5], %[t5], ror #8\n\t"
+            "smlad   %[s00], %[t4], %[t3], %[s00]\n\t"
+            "smlad   %[s00], %[t5], %[t1], %[s00]\n\t"
+            "smlad   %[s01], %[t4], %[t2], %[s01]\n\t"
+            "smlad   %[s01], %[t5], %[t0], %[s01]\n\t"
+            "subs    %[k], %[k], #1\n\t"
+            "bne     1b"
+            : [x] "+r" (x), [w] "+r" (w0), [k] "+r" (k), [s00] "+r" (s00), [s01] "+r" (s01),
+              [s10] "+r" (s10), [s11] "+r" (s11), [t0] "=&r" (t0), [t1] "=&r" (t1), [t2] "=&r" (t2),
+              [t3] "=&r" (t3), [t4] "=&r" (t4), [t5] "=&r" (t5)
+            : [n] "r" (n)
+            : "cc", "memory");
+          y = x + n;
+          w1 = w0 + n;
           for (k = n & 3; k > 0; k--)
             {
               const int32_t a = *x++, c = *y++, w = *w0++, v = *w1++;
@@ -355,18 +365,53 @@ conv_1x1 (int32_t n_pix, int32_t n, const int8_t *input, const int8_t *filter, i
               s10 += c * w;
               s11 += c * v;
             }
-          out1[oc0] = requant_out (requant_apply (&r0, s10), zp, lo, hi, narrow);
-          out1[oc1] = requant_out (requant_apply (&r1, s11), zp, lo, hi, narrow);
-          out0[oc0] = requant_out (requant_apply (&r0, s00), zp, lo, hi, narrow);
-          out0[oc1] = requant_out (requant_apply (&r1, s01), zp, lo, hi, narrow);
+          out1[oc0] = requant_call (&r0, s10);
+          out1[oc1] = requant_call (&r1, s11);
+          out0[oc0] = requant_call (&r0, s00);
+          out0[oc1] = requant_call (&r1, s01);
+        }
+    }
+}
+
+/* Windows too long to gather (rare on a microcontroller): pixel by
+ * pixel, channel by channel, row by row of the window; a row's inside
+ * cells, all their channels, are contiguous in the input and in the
+ * filter (NHWC), so each row is one mac_1x2 (with the filter row twice:
+ * smaller code matters more here than speed). No portable loop is left in
+ * the binary. */
+static __attribute__ ((cold, noinline)) void
+conv_rows (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input, const int8_t *filter,
+           const int32_t *bias, int8_t *output)
+{
+  const int32_t in_c = g->in_c, row = g->kernel_w * in_c, n = g->kernel_h * row;
+  int32_t p, oc, ky;
+
+  for (p = 0; p < g->out_h * g->out_w; p++)
+    {
+      Window w;
+
+      window_of (g, p, input, &w);
+      for (oc = 0; oc < g->out_c; oc++)
+        {
+          int32_t s[2] = { 0, 0 };
+
+          for (ky = w.ky0; ky < w.ky1; ky++)
+            {
+              const int8_t *f = filter + oc * n + ky * row + w.kx0 * in_c;
+              mac_1x2 (w.in + ((intptr_t) ky * g->in_w + w.kx0) * in_c, f, f, (w.kx1 - w.kx0) * in_c,
+                       q->input_offset, s);
+            }
+          if (bias != NULL)
+            s[0] += bias[oc];
+          *output++ = requant_one (q, oc, s[0]);
         }
     }
 }
 
 /* 1×1 stride-1 unpadded: a matrix product in place. Otherwise blocks of
  * pixels are gathered (im2col) into a stack buffer and multiplied the
- * same way. */
-int
+ * same way; windows longer than half the buffer go row by row. */
+void
 em_nn_conv2d_s8_dsp (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input, const int8_t *filter,
                      const int32_t *bias, int8_t *output)
 {
@@ -379,10 +424,13 @@ em_nn_conv2d_s8_dsp (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *in
       && g->pad_left == 0 && g->out_h == g->in_h && g->out_w == g->in_w)
     {
       conv_1x1 (n_pix, n, input, filter, out_c, q, bias, output);
-      return 1;
+      return;
     }
   if (n <= 0 || n > EM_NN_DSP_IM2COL_BYTES / 2)
-    return 0;
+    {
+      conv_rows (g, q, input, filter, bias, output);
+      return;
+    }
   for (p = 0; p < n_pix; p += count)
     {
       count = EM_NN_DSP_IM2COL_BYTES / n;
@@ -392,17 +440,30 @@ em_nn_conv2d_s8_dsp (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *in
         im2col (g, p + i, input, -q->input_offset, col + i * n);
       conv_1x1 (count, n, col, filter, out_c, q, bias, output + p * out_c);
     }
-  return 1;
 }
 
-/* Depthwise channels oc..oc+3 reading input channels oc..oc+3
- * (multiplier 1, so input and filter share the channel stride): n kernel
- * cells, cols per row, one loop over all of them. */
+/* What a depthwise group's per-pixel loop needs besides its window:
+ * strides in bytes, the input offset (alone and in both halves) and the
+ * group's biases (where the sums start). */
+typedef struct {
+  int32_t in_c, out_c, in_row, f_row, off, off2;
+  int32_t base[4];
+} DwLayer;
+
+/* Sums s of a group of output channels over rows × cols window cells
+ * from in (input) and f (filter); one function per kind of group, called
+ * through a pointer, so that the pixel loop exists once. */
+typedef void (*DwSums) (const DwLayer *d, const int8_t *in, const int8_t *f, int32_t rows, int32_t cols,
+                        int32_t *s);
+
+/* Channels oc..oc+3 reading input channels oc..oc+3 (multiplier 1, so
+ * input and filter share the channel stride): one loop over all cells. */
 static void
-dw_word (const int8_t *in, const int8_t *f, int32_t n, int32_t cols, int32_t stride, int32_t skip_in,
-         int32_t skip_f, int32_t off2, const int32_t *base, int32_t *s)
+dw_word (const DwLayer *d, const int8_t *in, const int8_t *f, int32_t rows, int32_t cols, int32_t *s)
 {
-  int32_t s0 = base[0], s1 = base[1], s2 = base[2], s3 = base[3], kx = cols;
+  const int32_t stride = d->in_c, off2 = d->off2;
+  const int32_t skip_in = d->in_row - cols * stride, skip_f = d->f_row - cols * stride;
+  int32_t s0 = d->base[0], s1 = d->base[1], s2 = d->base[2], s3 = d->base[3], n = rows * cols, kx = cols;
 
   for (; n > 0; n--)
     {
@@ -428,57 +489,46 @@ dw_word (const int8_t *in, const int8_t *f, int32_t n, int32_t cols, int32_t str
   s[3] = s3;
 }
 
-/* Depthwise channels oc..oc+width-1 that all read one input channel
- * (multiplier a multiple of 4): (x + off) · f by SMLABB / SMLABT, the
- * broadcast value in the low half, against the filter's halves. */
+/* Channels oc..oc+3 that all read one input channel (multiplier a
+ * multiple of 4): (x + off) · f by SMLABB / SMLABT, the broadcast value in
+ * the low half, against the filter's halves. (Eight channels at once
+ * would need more registers than there are.) */
 static void
-dw_broadcast (const int8_t *in, const int8_t *f, int32_t rows, int32_t cols, int32_t in_c, int32_t out_c,
-              int32_t skip_in, int32_t skip_f, int32_t off, int32_t width, const int32_t *base, int32_t *s)
+dw_broadcast (const DwLayer *d, const int8_t *in, const int8_t *f, int32_t rows, int32_t cols, int32_t *s)
 {
-  int32_t s0 = base[0], s1 = base[1], s2 = base[2], s3 = base[3], kx;
+  const int32_t in_c = d->in_c, out_c = d->out_c, off = d->off;
+  const int32_t skip_in = d->in_row - cols * in_c, skip_f = d->f_row - cols * out_c;
+  int32_t s0 = d->base[0], s1 = d->base[1], s2 = d->base[2], s3 = d->base[3], kx;
 
-  if (width == 8)
-    {
-      int32_t s4 = base[4], s5 = base[5], s6 = base[6], s7 = base[7];
-      for (; rows > 0; rows--, in += skip_in, f += skip_f)
-        for (kx = cols; kx > 0; kx--, in += in_c, f += out_c)
-          {
-            const int32_t x = *in + off;
-            int32_t wv = load4 (f), lo = __sxtb16 (wv);
-            wv = sxtb16_hi (wv);
-            s0 = __smlabb (x, lo, s0);
-            s2 = __smlabt (x, lo, s2);
-            s1 = __smlabb (x, wv, s1);
-            s3 = __smlabt (x, wv, s3);
-            wv = load4 (f + 4);
-            lo = __sxtb16 (wv);
-            wv = sxtb16_hi (wv);
-            s4 = __smlabb (x, lo, s4);
-            s6 = __smlabt (x, lo, s6);
-            s5 = __smlabb (x, wv, s5);
-            s7 = __smlabt (x, wv, s7);
-          }
-      s[4] = s4;
-      s[5] = s5;
-      s[6] = s6;
-      s[7] = s7;
-    }
-  else
-    for (; rows > 0; rows--, in += skip_in, f += skip_f)
-      for (kx = cols; kx > 0; kx--, in += in_c, f += out_c)
-        {
-          const int32_t x = *in + off;
-          int32_t wv = load4 (f), lo = __sxtb16 (wv);
-          wv = sxtb16_hi (wv);
-          s0 = __smlabb (x, lo, s0);
-          s2 = __smlabt (x, lo, s2);
-          s1 = __smlabb (x, wv, s1);
-          s3 = __smlabt (x, wv, s3);
-        }
+  for (; rows > 0; rows--, in += skip_in, f += skip_f)
+    for (kx = cols; kx > 0; kx--, in += in_c, f += out_c)
+      {
+        const int32_t x = *in + off;
+        int32_t wv = load4 (f), lo = __sxtb16 (wv);
+        wv = sxtb16_hi (wv);
+        s0 = __smlabb (x, lo, s0);
+        s2 = __smlabt (x, lo, s2);
+        s1 = __smlabb (x, wv, s1);
+        s3 = __smlabt (x, wv, s3);
+      }
   s[0] = s0;
   s[1] = s1;
   s[2] = s2;
   s[3] = s3;
+}
+
+/* One channel: other multipliers, and the last out_c % 4 channels. */
+static void
+dw_one (const DwLayer *d, const int8_t *in, const int8_t *f, int32_t rows, int32_t cols, int32_t *s)
+{
+  const int32_t in_c = d->in_c, out_c = d->out_c, off = d->off;
+  const int32_t skip_in = d->in_row - cols * in_c, skip_f = d->f_row - cols * out_c;
+  int32_t s0 = d->base[0], kx;
+
+  for (; rows > 0; rows--, in += skip_in, f += skip_f)
+    for (kx = cols; kx > 0; kx--, in += in_c, f += out_c)
+      s0 += (*in + off) * *f;
+  s[0] = s0;
 }
 
 /* Depthwise conv reduces over the kernel window, where channels are not
@@ -487,32 +537,34 @@ dw_broadcast (const int8_t *in, const int8_t *f, int32_t rows, int32_t cols, int
  * outer loop, so its requantization constants are worked out once.
  * Channels oc..oc+3 read input channels oc..oc+3 (depth multiplier 1: one
  * word) or one input channel (multiplier a multiple of 4: one value for
- * the whole group, which is then 8 channels wide when the multiplier
- * allows); other multipliers and the last out_c % 4 channels go one at a
- * time. */
+ * the whole group); other multipliers and the last out_c % 4 channels go
+ * one at a time. */
 void
 em_nn_depthwise_s8_dsp (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input, const int8_t *filter,
                         const int32_t *bias, int8_t *output)
 {
   const int32_t in_c = g->in_c, dm = g->depth_multiplier > 0 ? g->depth_multiplier : 1;
   const int32_t out_c = in_c * dm, kw = g->kernel_w;
-  const int32_t in_row = g->in_w * in_c, f_row = kw * out_c;
-  const int32_t off = q->input_offset, off2 = pack_offset (off);
   const int32_t n4 = dm == 1 || dm % 4 == 0 ? out_c & ~3 : 0;
-  const int32_t width = dm % 8 == 0 ? 8 : 4;
-  const int narrow = q->act_min > -128 || q->act_max < 127;
-  int32_t oc, oy, ox, ky, kx, i;
+  int32_t oc, oy, ox, i, m;
+  DwLayer d;
 
-  for (oc = 0; oc < out_c; oc += i)
+  d.in_c = in_c;
+  d.out_c = out_c;
+  d.in_row = g->in_w * in_c;
+  d.f_row = kw * out_c;
+  d.off = q->input_offset;
+  d.off2 = pack_offset (d.off);
+  for (oc = 0; oc < out_c; oc += m)
     {
-      const int32_t m = oc < n4 ? width : 1;
-      Requant r[8];
-      int32_t base[8] = { 0 };
+      const DwSums sums = oc >= n4 ? dw_one : dm == 1 ? dw_word : dw_broadcast;
+      Requant r[4];
 
+      m = oc < n4 ? 4 : 1;
       for (i = 0; i < m; i++)
         {
-          requant_prep (&r[i], q->multiplier[oc + i], q->shift[oc + i]);
-          base[i] = bias != NULL ? bias[oc + i] : 0;
+          requant_prep (&r[i], q, oc + i);
+          d.base[i] = bias != NULL ? bias[oc + i] : 0;
         }
       for (oy = 0; oy < g->out_h; oy++)
         {
@@ -523,39 +575,14 @@ em_nn_depthwise_s8_dsp (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t 
           for (ox = 0; ox < g->out_w; ox++)
             {
               const int32_t x0 = ox * g->stride_w - g->pad_left;
-              int32_t kx0, kx1, s[8];
-              const int8_t *f0, *in0;
+              int8_t *out = output + ((intptr_t) oy * g->out_w + ox) * out_c + oc;
+              int32_t kx0, kx1, s[4];
 
               clip (x0, kw, g->in_w, &kx0, &kx1);
-              f0 = filter + (ky0 * kw + kx0) * out_c + oc;
-              in0 = input + ((intptr_t) (y0 + ky0) * g->in_w + x0 + kx0) * in_c + oc / dm;
-              /* The loops below start from base (bias) and leave their
-               * sums in s. */
-              s[0] = base[0];
-              if (m == 1)
-                for (ky = ky0; ky < ky1; ky++, f0 += f_row, in0 += in_row)
-                  {
-                    const int8_t *f = f0, *in = in0;
-                    for (kx = kx0; kx < kx1; kx++, f += out_c, in += in_c)
-                      s[0] += (*in + off) * *f;
-                  }
-              else if (dm == 1)
-                {
-                  const int32_t cols = kx1 - kx0;
-                  dw_word (in0, f0, (ky1 - ky0) * cols, cols, in_c, in_row - cols * in_c, f_row - cols * in_c, off2,
-                           base, s);
-                }
-              else
-                {
-                  const int32_t cols = kx1 - kx0;
-                  dw_broadcast (in0, f0, ky1 - ky0, cols, in_c, out_c, in_row - cols * in_c, f_row - cols * out_c,
-                                off, width, base, s);
-                }
-              {
-                int8_t *out = output + ((intptr_t) oy * g->out_w + ox) * out_c + oc;
-                for (i = 0; i < m; i++)
-                  out[i] = requant_out (requant_apply (&r[i], s[i]), q->output_offset, q->act_min, q->act_max, narrow);
-              }
+              sums (&d, input + ((intptr_t) (y0 + ky0) * g->in_w + x0 + kx0) * in_c + oc / dm,
+                    filter + (ky0 * kw + kx0) * out_c + oc, ky1 - ky0, kx1 - kx0, s);
+              for (i = 0; i < m; i++)
+                out[i] = requant (&r[i], s[i]);
             }
         }
     }
@@ -565,7 +592,7 @@ void
 em_nn_dense_s8_dsp (int32_t in_n, int32_t out_n, const EmNnQuantConv *q, const int8_t *input,
                     const int8_t *weights, const int32_t *bias, int8_t *output)
 {
-  int32_t o, i;
+  int32_t o;
 
   for (o = 0; o < out_n; o += 2)
     {
@@ -575,15 +602,8 @@ em_nn_dense_s8_dsp (int32_t in_n, int32_t out_n, const EmNnQuantConv *q, const i
       s[0] = bias != NULL ? bias[o] : 0;
       s[1] = bias != NULL ? bias[o1] : 0;
       mac_1x2 (input, weights + o * in_n, weights + o1 * in_n, in_n, q->input_offset, s);
-      for (i = 0; i < 2; i++)
-        {
-          Requant r;
-          requant_prep (&r, q->multiplier[o + i], q->shift[o + i]);
-          output[o + i] = requant_out (requant_apply (&r, s[i]), q->output_offset, q->act_min, q->act_max,
-                                       q->act_min > -128 || q->act_max < 127);
-          if (o1 == o)
-            break;
-        }
+      output[o] = requant_one (q, o, s[0]);
+      output[o1] = requant_one (q, o1, s[1]);
     }
 }
 

@@ -114,13 +114,13 @@ int em_nn_dense_s8_cmsis     (int32_t in_n, int32_t out_n, const EmNnQuantConv *
  * loops. Chosen at compile time: on a core with the DSP extension
  * (__ARM_FEATURE_DSP: Cortex-M4, M7, M33/M35P/M55 with DSP) the kernels
  * above call them; a build opts out with -DEM_NN_NO_DSP_EXT, and CMSIS-NN
- * (EM_NN_USE_CMSIS_NN) takes precedence. The conv2d one returns 0 (and
- * the portable loop runs) for a kernel other than 1×1 stride 1 unpadded
- * whose window (kernel_h × kernel_w × in_c values) exceeds half of
- * EM_NN_DSP_IM2COL_BYTES (default 512, a stack buffer). */
+ * (EM_NN_USE_CMSIS_NN) takes precedence. The conv2d one gathers windows
+ * (kernel_h × kernel_w × in_c values) into a stack buffer of
+ * EM_NN_DSP_IM2COL_BYTES (default 512) unless the kernel is 1×1 stride 1
+ * unpadded; windows over half of it go row by row, more slowly. */
 #if defined(__ARM_FEATURE_DSP) && !defined(EM_NN_NO_DSP_EXT) && !defined(EM_NN_USE_CMSIS_NN)
 #define EM_NN_DSP_EXT 1
-int  em_nn_conv2d_s8_dsp    (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
+void em_nn_conv2d_s8_dsp    (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
                              const int8_t *filter, const int32_t *bias, int8_t *output);
 void em_nn_depthwise_s8_dsp (const EmNnGeom *g, const EmNnQuantConv *q, const int8_t *input,
                              const int8_t *filter, const int32_t *bias, int8_t *output);
@@ -160,6 +160,21 @@ void em_nn_make_lut_s8     (EmNnActivation act, float in_scale, int32_t in_zp,
  * row's maximum), sums in 64-bit integers, so every target agrees. */
 void em_nn_make_softmax_lut_s8 (float in_scale, uint32_t table[256]);
 void em_nn_softmax_s8      (int32_t n, const uint32_t table[256], const int8_t *input, int8_t *output);
+
+/* TensorFlow Lite Micro's int8 softmax, bit for bit (em-nn-kernels-s8-softmax.c):
+ * over each of @rows rows of @depth values (the last dimension), output
+ * scale 1/256, zero point -128. exp_table[d] is exp(-d · beta · input
+ * scale) in Q0.31 for a difference d (0..255) from the row's maximum, as
+ * TFLM's fixed-point path computes it, 0 where TFLM leaves d out
+ * (em_nn_tflm_softmax_table fills it at generation time); exp_table[0] is
+ * INT32_MAX. In place allowed. Imported TFLite models use this one;
+ * Ember's own models keep em_nn_softmax_s8. */
+void em_nn_softmax_tflm_s8 (int32_t rows, int32_t depth, const int32_t exp_table[256], const int8_t *input,
+                            int8_t *output);
+/* gemmlowp's fixed-point reciprocals by Newton–Raphson, a in Q0.31 within
+ * [0, 1): 1/(1+a) and (1-a)/(1+a), both in Q0.31. */
+int32_t em_nn_fx_one_over_one_plus_x          (int32_t a);
+int32_t em_nn_fx_one_minus_x_over_one_plus_x  (int32_t a);
 
 /* Layout (em-nn-kernels-layout.c). PAD: the input placed at (pad_top,
  * pad_left) of the (out_h, out_w, c) output, every other cell @value (int8:

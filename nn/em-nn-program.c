@@ -122,6 +122,9 @@ run_s8 (const EmNnProgram *p, const EmNnOp *op, void *arena)
     case EM_NN_OP_SOFTMAX:
       em_nn_softmax_s8 ((int32_t) to->size, op->softmax_lut, in, out);
       return 0;
+    case EM_NN_OP_SOFTMAX_TFLM:
+      em_nn_softmax_tflm_s8 ((int32_t) (ti->size / (uint32_t) ti->c), ti->c, op->softmax_exp, in, out);
+      return 0;
     case EM_NN_OP_COPY:
       memmove (out, in, (size_t) to->size);
       return 0;

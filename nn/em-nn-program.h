@@ -32,6 +32,7 @@ typedef enum {
   EM_NN_OP_COPY,           /* reshape/flatten between distinct buffers */
   EM_NN_OP_PAD,            /* geom: in, out, pad_top, pad_left; int8 fill = q.output_offset */
   EM_NN_OP_CONCAT,         /* input + input2: geom.in_h blocks of geom.in_w then geom.in_c values */
+  EM_NN_OP_SOFTMAX_TFLM,   /* int8 only: TFLite Micro's softmax over rows of tensors[input].c, softmax_exp */
 } EmNnOpKind;
 
 typedef struct {
@@ -46,6 +47,7 @@ typedef struct {
   EmNnQuantAdd    add;          /* ADD */
   const int8_t   *lut;          /* ACTIVATION: 256 entries */
   const uint32_t *softmax_lut;  /* SOFTMAX: 256 entries */
+  const int32_t  *softmax_exp;  /* SOFTMAX_TFLM: 256 Q0.31 entries (em_nn_softmax_tflm_s8) */
 } EmNnOp;
 
 typedef struct {

@@ -2,11 +2,8 @@
 /* The neural-network learning blocks (classification, regression): default
  * architectures, training through em_nn_train, int8 post-training
  * quantization, the trained blob and running it. */
-#include <math.h>
 #include <json-glib/json-glib.h>
-#include "em-learn-util.h"
-#include "em-nn-compile.h"
-#include "em-nn-train.h"
+#include "em-learn-nn-shared.h"
 
 /* Calibration windows for int8: enough for stable min/max, bounded in memory. */
 #define MAX_CALIBRATION       1000
@@ -136,17 +133,8 @@ static gboolean
 read_options (EmLearnKind kind, const EmPluginParam *params, size_t n, EmNnTrainOptions *o,
               gboolean *quantize, gboolean *balanced, GError **error)
 {
-  const char *optimizer = em_plugin_param_string (params, n, "optimizer", "adam");
-  long seed = em_plugin_param_int (params, n, "seed", 1);
-
-  em_nn_train_options_init (o);
-  o->epochs = (int) em_plugin_param_int (params, n, "epochs", 30);
-  o->learning_rate = em_plugin_param_double (params, n, "learning_rate", 0.005);
-  o->batch_size = (int) em_plugin_param_int (params, n, "batch_size", 32);
-  o->validation_split = em_plugin_param_int (params, n, "validation_pct", 20) / 100.0;
-  o->weight_decay = em_plugin_param_double (params, n, "weight_decay", 0);
-  o->early_stopping_patience = (int) em_plugin_param_int (params, n, "early_stopping_patience", 0);
-  o->seed = (guint64) (seed < 0 ? 0 : seed);
+  if (!em_learn_nn_read_options (params, n, o, quantize, error))
+    return FALSE;
   o->augment.noise_std = (float) em_plugin_param_double (params, n, "noise", 0);
   o->augment.time_shift_max = (int) em_plugin_param_int (params, n, "time_shift", 0);
   o->augment.time_masks = (int) em_plugin_param_int (params, n, "time_masks", 0);
@@ -157,7 +145,6 @@ read_options (EmLearnKind kind, const EmPluginParam *params, size_t n, EmNnTrain
   o->augment.crop_max = (float) em_plugin_param_double (params, n, "crop", 0);
   o->augment.brightness = (float) em_plugin_param_double (params, n, "brightness", 0);
   o->augment.contrast = (float) em_plugin_param_double (params, n, "contrast", 0);
-  *quantize = em_plugin_param_bool (params, n, "quantize", 1);
   *balanced = FALSE;
 
   if (o->epochs < 1 || o->batch_size < 1 || !(o->learning_rate > 0) || o->validation_split < 0 ||
@@ -165,16 +152,6 @@ read_options (EmLearnKind kind, const EmPluginParam *params, size_t n, EmNnTrain
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "epochs, batch_size and learning_rate must be positive, validation_pct 0..50");
-      return FALSE;
-    }
-  if (strcmp (optimizer, "adam") == 0)
-    o->optimizer = EM_NN_OPTIMIZER_ADAM;
-  else if (strcmp (optimizer, "sgd") == 0)
-    o->optimizer = EM_NN_OPTIMIZER_SGD;
-  else
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "optimizer '%s' is not one of: adam, sgd", optimizer);
       return FALSE;
     }
 
@@ -213,26 +190,24 @@ read_options (EmLearnKind kind, const EmPluginParam *params, size_t n, EmNnTrain
 
 /* --- report ---------------------------------------------------------------- */
 
-static void
-add_number (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
+typedef struct {
+  const EmNnModel       *model;
+  const EmNnTrainResult *result;
+  const EmNnCompiled    *fc, *qc;
+  double                 learning_rate;
+} ReportArgs;
 
+/* An EmLearnReportFunc. */
 static char *
-build_report (const EmNnModel *model, const EmNnTrainResult *result, const EmNnCompiled *fc,
-              const EmNnCompiled *qc, double learning_rate, gboolean full)
+build_report (gconstpointer args, gboolean full)
 {
+  const ReportArgs *r = args;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *arch = em_nn_model_to_json (model);
-  guint n_history = result != NULL && result->history != NULL ? result->history->len : 0;
+  g_autofree char *arch = em_nn_model_to_json (r->model);
+  guint n_history = r->result != NULL && r->result->history != NULL ? r->result->history->len : 0;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "architecture");
@@ -241,55 +216,23 @@ build_report (const EmNnModel *model, const EmNnTrainResult *result, const EmNnC
   else
     json_builder_add_string_value (b, arch);
   json_builder_set_member_name (b, "params");
-  json_builder_add_int_value (b, (gint64) em_nn_model_n_params (model));
+  json_builder_add_int_value (b, (gint64) em_nn_model_n_params (r->model));
   json_builder_set_member_name (b, "macs");
-  json_builder_add_int_value (b, (gint64) em_nn_model_macs (model));
+  json_builder_add_int_value (b, (gint64) em_nn_model_macs (r->model));
   json_builder_set_member_name (b, "best_epoch");
-  json_builder_add_int_value (b, result != NULL ? result->best_epoch : 0);
+  json_builder_add_int_value (b, r->result != NULL ? r->result->best_epoch : 0);
   json_builder_set_member_name (b, "epochs_run");
   json_builder_add_int_value (b, n_history);
   json_builder_set_member_name (b, "stopped_early");
-  json_builder_add_boolean_value (b, result != NULL && result->stopped_early);
-  /* A long run's history can outgrow the caller's report buffer; the
-   * caller then gets the report without it rather than no report. */
-  json_builder_set_member_name (b, "history");
-  json_builder_begin_array (b);
-  for (guint i = 0; full && i < n_history; i++)
-    {
-      const EmNnEpochStats *s = &g_array_index (result->history, EmNnEpochStats, i);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "epoch");
-      json_builder_add_int_value (b, s->epoch);
-      add_number (b, "loss", s->loss);
-      add_number (b, "accuracy", s->accuracy);
-      add_number (b, "val_loss", s->val_loss);
-      add_number (b, "val_accuracy", s->val_accuracy);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
+  json_builder_add_boolean_value (b, r->result != NULL && r->result->stopped_early);
+  em_learn_report_add_history (b, r->result, full, FALSE);
   if (!full)
     {
       json_builder_set_member_name (b, "history_omitted");
       json_builder_add_boolean_value (b, TRUE);
     }
-  json_builder_set_member_name (b, "float_arena_bytes");
-  json_builder_add_int_value (b, em_nn_compiled_program (fc)->arena_size);
-  json_builder_set_member_name (b, "float_weight_bytes");
-  json_builder_add_int_value (b, (gint64) em_nn_compiled_weight_bytes (fc));
-  json_builder_set_member_name (b, "quantized");
-  json_builder_add_boolean_value (b, qc != NULL);
-  json_builder_set_member_name (b, "int8_arena_bytes");
-  if (qc != NULL)
-    json_builder_add_int_value (b, em_nn_compiled_program (qc)->arena_size);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "int8_weight_bytes");
-  if (qc != NULL)
-    json_builder_add_int_value (b, (gint64) em_nn_compiled_weight_bytes (qc));
-  else
-    json_builder_add_null_value (b);
-  add_number (b, "learning_rate", learning_rate);
+  em_learn_report_add_sizes (b, r->fc, r->qc);
+  em_learn_report_add_number (b, "learning_rate", r->learning_rate);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -333,19 +276,6 @@ pick_calibration (const EmLearnData *data, guint32 n_features, guint64 seed, int
   return rows;
 }
 
-static GBytes *
-labels_bytes (const EmLearnInfo *info)
-{
-  GByteArray *a = g_byte_array_new ();
-
-  for (guint32 i = 0; info->labels != NULL && i < info->n_classes; i++)
-    {
-      const char *label = info->labels[i] != NULL ? info->labels[i] : "";
-      g_byte_array_append (a, (const guint8 *) label, (guint) strlen (label) + 1);
-    }
-  return g_byte_array_free_to_bytes (a);
-}
-
 int
 em_learn_nn_train (EmLearnKind kind, const EmPluginParam *params, size_t n_params, const EmLearnInfo *info,
                    const EmLearnData *data, const EmLearnCallbacks *callbacks, void **model,
@@ -360,7 +290,6 @@ em_learn_nn_train (EmLearnKind kind, const EmPluginParam *params, size_t n_param
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GBytes) model_bytes = NULL, int8_bytes = NULL, labels = NULL;
   g_autofree float *class_weights = NULL, *calibration_rows = NULL;
-  g_autofree char *text = NULL;
   EmNnTrainOptions options;
   EmNnDataset ds = { 0 };
   gboolean quantize, balanced, trained;
@@ -443,22 +372,18 @@ em_learn_nn_train (EmLearnKind kind, const EmPluginParam *params, size_t n_param
     em_learn_blob_writer_add (writer, "QINT", g_bytes_get_data (int8_bytes, NULL), g_bytes_get_size (int8_bytes));
   if (classify && info->labels != NULL)
     {
-      labels = labels_bytes (info);
+      labels = em_learn_labels_bytes (info);
       em_learn_blob_writer_add (writer, "LABL", g_bytes_get_data (labels, NULL), g_bytes_get_size (labels));
     }
 
   if (report != NULL && report_len > 0)
     {
-      text = build_report (net, result, fc, qc, options.learning_rate, TRUE);
-      if (!em_learn_copy_out (text, report, report_len))
+      ReportArgs r = { net, result, fc, qc, options.learning_rate };
+
+      if (!em_learn_report_copy_out (build_report, &r, report, report_len))
         {
-          g_free (text);
-          text = build_report (net, result, fc, qc, options.learning_rate, FALSE);
-          if (!em_learn_copy_out (text, report, report_len))
-            {
-              g_byte_array_unref (writer);
-              return em_learn_fail (err, err_len, block, "the training report does not fit the report buffer");
-            }
+          g_byte_array_unref (writer);
+          return em_learn_fail (err, err_len, block, "the training report does not fit the report buffer");
         }
     }
 

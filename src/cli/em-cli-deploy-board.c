@@ -5,8 +5,11 @@
  * flash: --flash starts it in QEMU and checks that the firmware answers. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include "em-block-registry.h"
 #include "em-board.h"
 #include "em-cli.h"
+#include "em-deploy-measure.h"
 #include "em-error.h"
 #include "em-firmware.h"
 #include "em-flash.h"
@@ -21,6 +24,12 @@ static const char board_help[] =
   "toolchain: gcc-arm-none-eabi and libnewlib-arm-none-eabi for Cortex-M,\n"
   "gcc-avr and avr-libc for AVR. -o DIR (default: a new temporary folder)\n"
   "receives the library, the runtime and firmware.elf / .bin / .hex.\n"
+  "\n"
+  "It then prints the latency one window takes on the board: the\n"
+  "instructions counted on an emulated Cortex-M4F (qemu-system-arm, see\n"
+  "deploy --report) x the board's cycles per instruction / its clock, an\n"
+  "estimate; boards whose core that count does not carry over to (AVR) say\n"
+  "'latency: not estimated'.\n"
   "\n"
   "--flash writes the image through the board's serial bootloader (the port\n"
   "is found by the board's USB id unless --port names it); Ctrl-C cancels.\n"
@@ -94,6 +103,48 @@ fail_build (const GError *error)
   return em_cli_exit_code_for (error);
 }
 
+static void
+on_measure_progress (double fraction, const char *what, gpointer user_data)
+{
+  /* For people at a terminal; scripts read stderr for the one error line. */
+  if (what != NULL && isatty (STDERR_FILENO))
+    fprintf (stderr, "measuring instructions: %s\n", what);
+}
+
+/* One "latency: …" line; never fails the deploy: the firmware is built. */
+static int
+print_latency (EmProject *project, const EmBoard *board, const char *block)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmImpulse) impulse = NULL;
+  g_autoptr(EmDeployGather) gather = NULL;
+  EmDeployMeasure m;
+  double ms;
+
+  if (board->cycles_per_instruction <= 0)
+    {
+      printf ("latency: not estimated (Ember counts instructions on an emulated Cortex-M4F; the count does not "
+              "carry over to the %s core of %s)\n", board->core, board->name);
+      return EM_EXIT_OK;
+    }
+  if ((impulse = em_impulse_load (project, &error)) == NULL ||
+      (gather = em_deploy_gather (project, impulse, em_block_registry_get_default (), block, TRUE,
+                                  EM_DEPLOY_THRESHOLD_DEFAULT, &error)) == NULL ||
+      !em_deploy_measure (project, impulse, gather, on_measure_progress, NULL, em_cli_cancellable (), &m, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return fail_build (error);
+      printf ("latency: not estimated (%s)\n", error->message);
+      return EM_EXIT_OK;
+    }
+  ms = em_board_latency_ms (board, m.insns.total);
+  printf ("latency: about %.2f ms per window on %s (DSP %.2f ms, NN %.2f ms): %" G_GUINT64_FORMAT
+          " instructions measured on the emulated Cortex-M4F x %.2f cycles per instruction at %g MHz\n",
+          ms, board->name, em_board_latency_ms (board, m.insns.dsp), em_board_latency_ms (board, m.insns.nn),
+          m.insns.total, board->cycles_per_instruction, (double) board->clock_hz / 1e6);
+  return EM_EXIT_OK;
+}
+
 int
 em_cli_deploy_board_main (int argc, char **argv)
 {
@@ -138,6 +189,8 @@ em_cli_deploy_board_main (int argc, char **argv)
   printf ("Built %s for %s: flash %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes, RAM %" G_GUINT64_FORMAT
           " of %" G_GUINT64_FORMAT " bytes\n", image, board->name, sizes.flash_used,
           board->flash - board->bootloader_size, sizes.ram_used, board->ram);
+  if ((code = print_latency (project, board, block)) != EM_EXIT_OK)
+    return code;
   if (!flash)
     return EM_EXIT_OK;
 

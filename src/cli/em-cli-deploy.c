@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "em-block-registry.h"
 #include "em-cli.h"
 #include "em-deploy-gather.h"
@@ -19,6 +20,7 @@
 #include "em-codegen-chip.h"
 #include "em-codegen-detect.h"
 #include "em-codegen-report.h"
+#include "em-deploy-measure.h"
 #include "targets/wasm/em-codegen-wasm.h"
 #include "em-error.h"
 #include "em-learn.h"
@@ -56,7 +58,11 @@ static const char deploy_help[] =
   "the default; needs gcc-arm-none-eabi and libnewlib-arm-none-eabi) in a\n"
   "temporary folder with a minimal firmware and prints flash (text + rodata +\n"
   "data) and RAM (data + bss + arena) by part — DSP, NN, weights, runtime —\n"
-  "from the linker map; --json prints them as one JSON object.\n"
+  "from the linker map; --json prints them as one JSON object. It also\n"
+  "counts the instructions one window takes, DSP and NN, running it on an\n"
+  "emulated Cortex-M4F (qemu-system-arm with Ember's counting plugin; the\n"
+  "first testing sample's first window, else zeros); without QEMU the sizes\n"
+  "are still printed and the count is reported as not measured.\n"
   "\n"
   "--part NAME (see --list-parts) checks that build against a real part: with\n"
   "--report, or before writing -o DIR, an impulse whose flash (text + rodata\n"
@@ -272,21 +278,65 @@ check_part (const EmCodegenChip *chip, const EmCodegenReport *report, gboolean q
   return EM_EXIT_OK;
 }
 
+static void
+on_measure_progress (double fraction, const char *what, gpointer user_data)
+{
+  /* For people at a terminal; scripts read stderr for the one error line. */
+  if (what != NULL && isatty (STDERR_FILENO))
+    fprintf (stderr, "measuring instructions: %s\n", what);
+}
+
+/* The "instructions" member of --report --json. */
+static char *
+measure_json (const EmDeployMeasure *m, const GError *error)
+{
+  if (error != NULL)
+    {
+      g_autoptr(JsonNode) why = json_node_new (JSON_NODE_VALUE);
+      g_autofree char *text = NULL;
+
+      json_node_set_string (why, error->message);
+      text = json_to_string (why, FALSE);
+      return g_strdup_printf ("\"instructions\":null,\"instructions_error\":%s", text);
+    }
+  return g_strdup_printf ("\"instructions\":{\"dsp\":%" G_GUINT64_FORMAT ",\"nn\":%" G_GUINT64_FORMAT
+                          ",\"total\":%" G_GUINT64_FORMAT ",\"measured_on\":\"emulated cortex-m4f\","
+                          "\"testing_sample\":%" G_GINT64_FORMAT "}",
+                          m->insns.dsp, m->insns.nn, m->insns.total, m->sample_id);
+}
+
 static int
-deploy_report (Deploy *d, const char *target, gboolean json, const EmCodegenChip *chip)
+deploy_report (EmProject *project, EmImpulse *impulse, Deploy *d, const char *target, gboolean json,
+               const EmCodegenChip *chip)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) measure_error = NULL;
   g_autoptr(EmCodegenReport) report = NULL;
+  g_autofree char *insns_json = NULL;
   EmCodegenSummary summary = { 0 };
+  EmDeployMeasure measure = { { 0 }, 0 };
   guint64 weights, dsp_tables;
 
   if (target != NULL && strcmp (target, "cortex-m4f") != 0)
     return em_cli_usage ("--report knows the target cortex-m4f, not '%s'", target);
-  if ((report = em_codegen_build_report (d->cg, &summary, &error)) == NULL)
+  /* One build gives both the sizes and the count; without QEMU (or when the
+   * measuring build fails) the sizes come from the plain report build. */
+  if (!em_deploy_measure_build (project, impulse, d->gather, on_measure_progress, NULL, em_cli_cancellable (),
+                                &measure, &summary, &report, &measure_error))
     {
-      fprintf (stderr, "ember-cli: %s\n", error->message);
-      return error->domain == EM_CODEGEN_ERROR ? codegen_exit_code (error) : EM_EXIT_FAILURE;
+      if (g_error_matches (measure_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          fprintf (stderr, "ember-cli: cancelled\n");
+          return EM_EXIT_CANCELLED;
+        }
+      if (report == NULL && (report = em_codegen_build_report (d->cg, &summary, &error)) == NULL)
+        {
+          fprintf (stderr, "ember-cli: %s\n", error->message);
+          return error->domain == EM_CODEGEN_ERROR ? codegen_exit_code (error) : EM_EXIT_FAILURE;
+        }
+      /* Said on stdout (text and JSON): stderr stays the one line --part may print. */
     }
+  insns_json = measure_json (&measure, measure_error);
   weights = em_codegen_report_part_flash (report, EM_CODEGEN_PART_WEIGHTS);
   dsp_tables = report->parts[EM_CODEGEN_PART_DSP].rodata;
   if (json)
@@ -298,9 +348,9 @@ deploy_report (Deploy *d, const char *target, gboolean json, const EmCodegenChip
       j[n - 1] = '\0';
       printf ("%s,\"target\":\"cortex-m4f\",\"block\":\"%s\",\"int8\":%s,\"arena_bytes\":%u,"
               "\"arena_min_bytes\":%u,\"dsp_scratch_bytes\":%" G_GUINT64_FORMAT ",\"weight_bytes\":%" G_GUINT64_FORMAT
-              ",\"code_overhead\":%" G_GUINT64_FORMAT "}\n",
+              ",\"code_overhead\":%" G_GUINT64_FORMAT ",%s}\n",
               j, d->cg->learn_id, d->cg->int8 ? "true" : "false", summary.arena_bytes, summary.arena_min_bytes,
-              summary.dsp_scratch_bytes, summary.weight_bytes, report->flash - weights - dsp_tables);
+              summary.dsp_scratch_bytes, summary.weight_bytes, report->flash - weights - dsp_tables, insns_json);
     }
   else
     {
@@ -315,6 +365,13 @@ deploy_report (Deploy *d, const char *target, gboolean json, const EmCodegenChip
         printf (", %.2fx", (double) summary.arena_bytes / summary.arena_min_bytes);
       printf ("\ncode overhead (flash - weights - DSP tables): %" G_GUINT64_FORMAT " bytes\n",
               report->flash - weights - dsp_tables);
+      if (measure_error == NULL)
+        printf ("instructions per window: DSP %" G_GUINT64_FORMAT ", NN %" G_GUINT64_FORMAT " (total %"
+                G_GUINT64_FORMAT "), measured on the emulated Cortex-M4F (%s)\n", measure.insns.dsp,
+                measure.insns.nn, measure.insns.total,
+                measure.sample_id > 0 ? "the first window of the first testing sample" : "a window of zeros");
+      else
+        printf ("instructions per window: not measured (%s)\n", measure_error->message);
     }
   return check_part (chip, report, json);
 }
@@ -456,7 +513,7 @@ em_cli_deploy_main (int argc, char **argv)
     }
   if (report)
     {
-      code = deploy_report (&d, target, json, chip);
+      code = deploy_report (project, impulse, &d, target, json, chip);
       if (code != EM_EXIT_OK || vectors == NULL)
         {
           deploy_clear (&d);

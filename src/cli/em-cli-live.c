@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ember-cli live PROJECT --board NAME: stream the project's windows to a
  * board running Ember firmware (em-live.c) and print the board's answers,
- * its own DSP and NN times, and the accuracy over the windows sent. */
+ * its own DSP and NN times, and the accuracy over the windows sent; or,
+ * with --sensor, let the board classify its own sensor's signal
+ * (em-cli-live-sensor.c). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "em-block-registry.h"
 #include "em-board.h"
 #include "em-cli.h"
+#include "em-cli-live-sensor.h"
 #include "em-deploy-gather.h"
 #include "em-error.h"
 #include "em-firmware.h"
@@ -28,10 +31,31 @@ static const char live_help[] =
   "--json prints one JSON object a window, then one with \"summary\": true;\n"
   "--limit N stops after N windows.\n"
   "\n"
+  "--sensor[=NAME] switches the board to its own sensor (the first one, or\n"
+  "NAME from 'ember-cli board show'): it samples at the impulse's frequency\n"
+  "and sends a result every window increase, until --limit N windows or\n"
+  "Ctrl-C. The emulated board has no sensor: its 'simulated' sensor is its\n"
+  "second UART, into which --playback SAMPLE_ID|FILE (a project sample, or a\n"
+  "WAV/CSV/JSON file) is played back in real time (--playback-speed X: X\n"
+  "times real time, 0 as fast as the board reads); the output says so.\n"
+  "--record LABEL stores the window behind every result as a training sample.\n"
+  "\n"
   "Exit status: 0 done; 1 the board failed or stopped answering; 2 bad\n"
   "command line; 3 the firmware is not this project's (window size); 4 the\n"
   "project cannot be opened; 5 no such board or sample, no port, no\n"
   "toolchain; 130 cancelled.";
+
+static gboolean sensor_mode;
+static char *sensor_name;
+
+static gboolean
+parse_sensor (const char *option, const char *value, gpointer data, GError **error)
+{
+  sensor_mode = TRUE;
+  g_free (sensor_name);
+  sensor_name = g_strdup (value);
+  return TRUE;
+}
 
 static int
 fail (const GError *error)
@@ -161,6 +185,8 @@ em_cli_live_main (int argc, char **argv)
   g_autoptr(EmWindower) windower = NULL;
   g_autoptr(EmLive) live = NULL;
   g_autofree char *board_name = NULL, *port = NULL, *firmware = NULL, *block = NULL, *tmp = NULL;
+  g_autofree char *playback = NULL, *record = NULL;
+  double speed = 1.0;
   gint64 sample_id = -1;
   int limit = 0;
   gboolean testing = FALSE, json = FALSE, ok = TRUE;
@@ -177,9 +203,19 @@ em_cli_live_main (int argc, char **argv)
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, "Send at most N windows", "N" },
     { "block", 'b', 0, G_OPTION_ARG_STRING, &block, "Learning block id (default: the first)", "ID" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object a window, then a summary", NULL },
+    { "sensor", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, parse_sensor,
+      "Classify the board's own sensor (default: its first)", "NAME" },
+    { "playback", 0, 0, G_OPTION_ARG_FILENAME, &playback,
+      "Emulated board: play this sample id or file into its simulated sensor", "SAMPLE_OR_FILE" },
+    { "playback-speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed, "Playback pace, times real time (0: as fast as read)",
+      "X" },
+    { "record", 0, 0, G_OPTION_ARG_STRING, &record, "Sensor mode: store every window as a sample with LABEL",
+      "LABEL" },
     { NULL }
   };
 
+  sensor_mode = FALSE;
+  g_clear_pointer (&sensor_name, g_free);
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_description (ctx, live_help);
   if (!em_cli_parse (ctx, &argc, &argv, &code))
@@ -192,6 +228,14 @@ em_cli_live_main (int argc, char **argv)
     return em_cli_usage ("--testing and --sample exclude each other");
   if (limit < 0)
     return em_cli_usage ("--limit must be 0 (all) or more");
+  if (!sensor_mode && (playback != NULL || record != NULL))
+    return em_cli_usage ("--playback and --record are for the sensor mode: add --sensor");
+  if (sensor_mode && (testing || sample_id >= 0))
+    return em_cli_usage ("--sensor takes its data from the board, not --testing or --sample");
+  if (speed < 0 || !isfinite (speed))
+    return em_cli_usage ("--playback-speed must be 0 or more");
+  if (record != NULL && *record == '\0')
+    return em_cli_usage ("--record needs a label");
   t.limit = (guint) limit;
   if ((boards = em_board_list (NULL, &error)) == NULL)
     return em_cli_fail (error);
@@ -242,6 +286,12 @@ em_cli_live_main (int argc, char **argv)
   if (!json)
     printf ("%s on %s: firmware of '%s' (%s)\n", board->name, em_live_get_port (live),
             em_live_get_project_name (live), em_live_get_model_version (live));
+  if (sensor_mode)
+    {
+      EmCliLiveSensorOptions so = { sensor_name, playback, speed, record, t.limit, json };
+      ok = em_cli_live_sensor_run (live, project, gather->cg, board, &so, &error);
+      goto out;
+    }
   if (sample_id >= 0)
     ok = stream_sample (live, project, windower, sample_id, json, &t, &error);
   else
@@ -274,6 +324,7 @@ em_cli_live_main (int argc, char **argv)
 
 out:
   g_clear_pointer (&live, em_live_close);
+  g_clear_pointer (&sensor_name, g_free);
   if (tmp != NULL)
     remove_tree (tmp);
   return ok ? EM_EXIT_OK : fail (error);

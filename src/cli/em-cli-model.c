@@ -14,17 +14,10 @@
 #include "em-error.h"
 #include "em-impulse.h"
 #include "em-learn.h"
+#include "em-model-cost.h"
 #include "em-model-import.h"
 #include "em-model-store.h"
 #include "em-nn-import.h"
-
-/* Ember's int8 kernels on a Cortex-M4 (-Os, the DSP-extension path the
- * library selects there), measured under QEMU on the two reference models
- * (tests/cli/test_cli_model_import.py: 5.2-5.5 instructions per MAC):
- * instructions per multiply-accumulate plus a cost per value an op writes.
- * An estimate; the test prints the measured counts. */
-#define INSNS_PER_MAC   5.0
-#define INSNS_PER_VALUE 10.0
 
 static gboolean
 is_model_file (const char *path)
@@ -41,38 +34,13 @@ fail_model (const GError *error)
   return error->domain == G_FILE_ERROR ? EM_EXIT_NOT_FOUND : EM_EXIT_BAD_INPUT;
 }
 
-static guint64
-model_values (const EmNnImported *imp)
-{
-  guint64 n = 0;
-
-  for (guint i = 0; i < imp->layers->len; i++)
-    n += (guint64) em_nn_dims_size (g_array_index (imp->layers, EmNnImportedLayer, i).out);
-  return n;
-}
-
-static guint64
-estimate_insns (const EmNnImported *imp)
-{
-  return (guint64) (em_nn_imported_macs (imp) * INSNS_PER_MAC + model_values (imp) * INSNS_PER_VALUE);
-}
-
 /* --- the layer table ------------------------------------------------------------ */
-
-static char *
-dims_text (EmNnDims d)
-{
-  if (d.h == 1 && d.w == 1)
-    return g_strdup_printf ("%d", d.c);
-  if (d.h == 1)
-    return g_strdup_printf ("%dx%d", d.w, d.c);
-  return g_strdup_printf ("%dx%dx%d", d.h, d.w, d.c);
-}
 
 static void
 print_table (const EmNnImported *imp)
 {
-  g_autofree char *in = dims_text (imp->input), *out = dims_text (imp->output);
+  g_autofree char *in = em_model_import_dims_text (imp->input, "x");
+  g_autofree char *out = em_model_import_dims_text (imp->output, "x");
 
   printf ("%s\n", imp->producer);
   if (imp->compiled != NULL && em_nn_compiled_program (imp->compiled)->is_int8)
@@ -86,7 +54,7 @@ print_table (const EmNnImported *imp)
   for (guint i = 0; i < imp->layers->len; i++)
     {
       const EmNnImportedLayer *l = &g_array_index (imp->layers, EmNnImportedLayer, i);
-      g_autofree char *d = dims_text (l->out);
+      g_autofree char *d = em_model_import_dims_text (l->out, "x");
       printf ("%3u  %-20s %-12s %10" G_GUINT64_FORMAT " %12" G_GUINT64_FORMAT "\n", i, l->op, d, l->params, l->macs);
     }
   printf ("total: %u layers, %" G_GUINT64_FORMAT " parameters, %" G_GUINT64_FORMAT " MACs\n", imp->layers->len,
@@ -243,7 +211,7 @@ open_model (const char *arg, const char *block, int *code)
 }
 
 static void
-print_json (const EmNnImported *imp, const char *source, const EmCodegenReport *report, guint64 insns)
+print_json (const EmNnImported *imp, const char *source, const EmCodegenReport *report, const EmModelCost *cost)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -260,8 +228,15 @@ print_json (const EmNnImported *imp, const char *source, const EmCodegenReport *
       json_builder_add_int_value (b, (gint64) report->ram);
       json_builder_set_member_name (b, "code_bytes");
       json_builder_add_int_value (b, (gint64) (report->flash - em_codegen_report_part_flash (report, EM_CODEGEN_PART_WEIGHTS)));
+      /* instructions_estimate stays for scripts that read it: the count either way. */
       json_builder_set_member_name (b, "instructions_estimate");
-      json_builder_add_int_value (b, (gint64) insns);
+      json_builder_add_int_value (b, (gint64) cost->instructions);
+      json_builder_set_member_name (b, "instructions");
+      json_builder_add_int_value (b, (gint64) cost->instructions);
+      json_builder_set_member_name (b, "instructions_measured");
+      json_builder_add_boolean_value (b, cost->measured);
+      json_builder_set_member_name (b, "instructions_source");
+      json_builder_add_string_value (b, cost->measured ? "measured on emulated Cortex-M4F" : "estimated");
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
@@ -290,77 +265,10 @@ model_show (int argc, char **argv)
   if ((imp = open_model (argv[1], block, &code)) == NULL)
     return code;
   if (json)
-    print_json (imp, argv[1], NULL, 0);
+    print_json (imp, argv[1], NULL, NULL);
   else
     print_table (imp);
   return EM_EXIT_OK;
-}
-
-/* The model alone behind a passthrough input, as codegen sees a deployed
- * impulse: the raw block's device code over an n-value window. */
-static EmCodegenImpulse *
-profile_impulse (const EmNnImported *imp, GError **error)
-{
-  g_autoptr(EmCodegenImpulse) cg = em_codegen_impulse_new ();
-  EmBlock *block = em_block_registry_lookup (em_block_registry_get_default (), "raw");
-  const EmProcessingOps *ops = block != NULL ? em_block_get_processing_ops (block) : NULL;
-  guint32 n = (guint32) em_nn_dims_size (imp->input), n_out = (guint32) em_nn_dims_size (imp->output);
-  EmFeatureShape shape = { 0, 0 };
-  g_autoptr(GStrvBuilder) lb = g_strv_builder_new ();
-  EmCodegenDsp *d;
-  void *state = NULL;
-  char err[256] = "";
-  int status;
-
-  if (ops == NULL || ops->device_code == NULL)
-    {
-      g_set_error (error, EM_ERROR, EM_ERROR_NOT_FOUND, "the raw processing block is not installed");
-      return NULL;
-    }
-  if (imp->compiled == NULL || !em_nn_compiled_program (imp->compiled)->is_int8)
-    {
-      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED, "only int8 programs are profiled on a target");
-      return NULL;
-    }
-  cg->input = (EmSignalInfo) { EM_INPUT_TIME_SERIES, n, 1, 0, 0, 16000 };
-  if (ops->init (NULL, 0, &cg->input, &state, &shape, err, sizeof err) != 0)
-    {
-      g_set_error (error, EM_ERROR, EM_ERROR_FAILED, "raw block: %s", err);
-      return NULL;
-    }
-  d = g_new0 (EmCodegenDsp, 1);
-  d->id = g_strdup ("raw");
-  d->plugin = g_strdup ("raw");
-  d->n_frames = n;
-  d->n_axes = 1;
-  d->n_features = n;
-  d->axis_index = g_new0 (guint32, 1);
-  status = ops->device_code (state, &d->code, err, sizeof err);
-  ops->free (state);
-  g_ptr_array_add (cg->dsp, d);
-  if (status != 0)
-    {
-      g_set_error (error, EM_ERROR, EM_ERROR_FAILED, "raw block: %s", err);
-      return NULL;
-    }
-  cg->axes = g_strsplit ("value", ",", -1);
-  cg->window_ms = n / 16.0;
-  cg->window_increase_ms = cg->window_ms;
-  cg->learn_id = g_strdup ("byom");
-  cg->learn_plugin = g_strdup ("classification");
-  cg->task = EM_TASK_CLASSIFICATION;
-  cg->format = "emnq";
-  cg->model = em_nn_compiled_save (imp->compiled);
-  cg->int8 = TRUE;
-  for (guint32 i = 0; i < n_out; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("output_%u", i);
-      g_strv_builder_add (lb, name);
-    }
-  cg->labels = g_strv_builder_end (lb);
-  cg->project_name = g_strdup ("profile");
-  cg->model_version = g_strdup ("imported");
-  return g_steal_pointer (&cg);
 }
 
 static int
@@ -376,7 +284,8 @@ model_profile (int argc, char **argv)
   const EmCodegenChip *chip = NULL;
   EmCodegenSummary summary = { 0 };
   gboolean json = FALSE;
-  guint64 weights, insns;
+  EmModelCost cost = { 0 };
+  guint64 weights;
   int code = 0;
   GOptionEntry entries[] = {
     { "block", 0, 0, G_OPTION_ARG_STRING, &block, "PROJECT: the imported learning block (default byom)", "ID" },
@@ -395,16 +304,22 @@ model_profile (int argc, char **argv)
     return em_cli_usage ("--part: %s", error->message);
   if ((imp = open_model (argv[1], block, &code)) == NULL)
     return code;
-  if ((cg = profile_impulse (imp, &error)) == NULL ||
+  if ((cg = em_model_cost_impulse (imp, &error)) == NULL ||
       (report = em_codegen_build_report (cg, &summary, &error)) == NULL)
     {
       fprintf (stderr, "ember-cli: %s\n", error->message);
       return error->domain == EM_CODEGEN_BUILD_ERROR ? EM_EXIT_FAILURE : EM_EXIT_BAD_INPUT;
     }
-  insns = estimate_insns (imp);
+  if (!em_model_cost_count (imp, NULL, NULL, em_cli_cancellable (), &cost, &error))
+    {
+      fprintf (stderr, "ember-cli: %s\n", error->message);
+      return EM_EXIT_CANCELLED;
+    }
+  if (!cost.measured)
+    fprintf (stderr, "ember-cli: instructions not measured: %s\n", cost.why_estimated);
   weights = em_codegen_report_part_flash (report, EM_CODEGEN_PART_WEIGHTS);
   if (json)
-    print_json (imp, argv[1], report, insns);
+    print_json (imp, argv[1], report, &cost);
   else
     {
       print_table (imp);
@@ -413,9 +328,10 @@ model_profile (int argc, char **argv)
       printf ("flash %" G_GUINT64_FORMAT " (code %" G_GUINT64_FORMAT ", weights %" G_GUINT64_FORMAT "), RAM %"
               G_GUINT64_FORMAT " (arena %u planned, %u at least)\n", report->flash, report->flash - weights, weights,
               report->ram, summary.arena_bytes, summary.arena_min_bytes);
-      printf ("instructions per inference: about %" G_GUINT64_FORMAT " (estimate for the Cortex-M4 DSP-extension "
-              "kernels: %.0f per MAC, %.0f per value written)\n", insns, INSNS_PER_MAC, INSNS_PER_VALUE);
+      g_autofree char *insns = em_model_cost_describe (&cost);
+      printf ("instructions per inference: %s\n", insns);
     }
+  em_model_cost_clear (&cost);
   if (chip != NULL)
     {
       if (!em_codegen_chip_check (chip, report, &line, &error))

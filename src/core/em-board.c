@@ -41,6 +41,7 @@ em_board_free (EmBoard *board)
   g_free (board->qemu_machine);
   g_clear_pointer (&board->usb_ids, g_array_unref);
   g_strfreev (board->sensors);
+  g_clear_pointer (&board->sensor_info, g_ptr_array_unref);
   g_free (board->path);
   g_free (board);
 }
@@ -114,6 +115,70 @@ get_string (JsonObject *o, const char *member, gboolean required, char **out,
     return bad (error, file, where, "must be a non-empty string");
   *out = g_strdup (json_node_get_string (node));
   return TRUE;
+}
+
+static void
+sensor_free (gpointer data)
+{
+  EmBoardSensor *s = data;
+
+  g_free (s->name);
+  g_free (s->source);
+  g_strfreev (s->axes);
+  g_free (s);
+}
+
+static gboolean
+parse_sensor (EmBoard *b, JsonObject *o, const char *name, const char *file, const char *where, GError **error)
+{
+  g_autoptr(GStrvBuilder) axes = g_strv_builder_new ();
+  EmBoardSensor *s = g_new0 (EmBoardSensor, 1);
+  JsonNode *node;
+
+  if (b->sensor_info == NULL)
+    b->sensor_info = g_ptr_array_new_with_free_func (sensor_free);
+  g_ptr_array_add (b->sensor_info, s);
+  s->name = g_strdup (name);
+  if (!get_string (o, "source", FALSE, &s->source, file, where, error))
+    return FALSE;
+  if ((node = json_object_get_member (o, "simulated")) != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        {
+          g_autofree char *at = g_strdup_printf ("%s.simulated", where);
+          return bad (error, file, at, "must be true or false");
+        }
+      s->simulated = json_node_get_boolean (node);
+    }
+  if ((node = json_object_get_member (o, "axes")) != NULL)
+    {
+      JsonArray *a = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+      g_autofree char *at = g_strdup_printf ("%s.axes", where);
+
+      if (a == NULL || json_array_get_length (a) == 0)
+        return bad (error, file, at, "must be a non-empty list of axis names");
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          JsonNode *e = json_array_get_element (a, i);
+          if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+            return bad (error, file, at, "must be a non-empty list of axis names");
+          g_strv_builder_add (axes, json_node_get_string (e));
+        }
+      s->axes = g_strv_builder_end (axes);
+    }
+  return TRUE;
+}
+
+const EmBoardSensor *
+em_board_get_onboard_sensor (const EmBoard *board)
+{
+  for (guint i = 0; board->sensor_info != NULL && i < board->sensor_info->len; i++)
+    {
+      const EmBoardSensor *s = board->sensor_info->pdata[i];
+      if (g_strcmp0 (s->source, "serial") != 0)
+        return s;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -194,6 +259,71 @@ parse_flash_method (EmBoard *b, JsonObject *fm, const char *file, GError **error
   return TRUE;
 }
 
+/* Cycles one instruction of the emulated Cortex-M4F's count takes on a
+ * core, when its board file does not say (a board's own
+ * "cycles_per_instruction" wins: memory wait states and caches differ
+ * between parts of one core). The counts are measured on the Cortex-M4F
+ * build (-Os, hard float), so they carry over only to cores that run the
+ * same Thumb-2 code with a single-precision FPU:
+ *  - Cortex-M4F: 1.25 — single-cycle ALU, MAC and most FPU ops, two-cycle
+ *    loads, 1-3 cycles a taken branch, 14 for vdiv/vsqrt, at zero wait
+ *    states; a middle value for loop code like the DSP and NN kernels.
+ *  - Cortex-M7: 1.0 — dual issue of ALU/load pairs makes up for the longer
+ *    pipeline's branch cost (from tightly coupled memory; slower from
+ *    cached flash).
+ *  - Cortex-M0+ and any core without an FPU: not estimated. Thumb-1 has no
+ *    DSP/MAC instructions and every float op becomes a library call of
+ *    tens of cycles, so no single factor turns the M4F count into theirs.
+ *  - AVR: not estimated: an 8-bit core, a different instruction set.
+ * 0 = not estimated. */
+static double
+default_cpi (const EmBoard *b)
+{
+  if (!b->fpu)
+    return 0;
+  if (strcmp (b->core, "cortex-m4f") == 0)
+    return 1.25;
+  if (strcmp (b->core, "cortex-m7") == 0)
+    return 1.0;
+  return 0;
+}
+
+/* "cycles_per_instruction": a number in (0, 100], null (not estimated), or
+ * absent (the core's default above). */
+static gboolean
+parse_cpi (EmBoard *b, JsonObject *o, const char *file, GError **error)
+{
+  JsonNode *node = json_object_get_member (o, "cycles_per_instruction");
+  double v;
+
+  if (node == NULL)
+    {
+      b->cycles_per_instruction = default_cpi (b);
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      b->cycles_per_instruction = 0;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_DOUBLE && json_node_get_value_type (node) != G_TYPE_INT64))
+    return bad (error, file, "cycles_per_instruction", "must be a number or null");
+  v = json_node_get_double (node);
+  if (!(v > 0 && v <= 100))
+    return bad (error, file, "cycles_per_instruction", "must be above 0 and at most 100");
+  b->cycles_per_instruction = v;
+  return TRUE;
+}
+
+double
+em_board_latency_ms (const EmBoard *board, guint64 instructions)
+{
+  if (instructions == 0 || board->clock_hz == 0 || board->cycles_per_instruction <= 0)
+    return -1;
+  return (double) instructions * board->cycles_per_instruction / (double) board->clock_hz * 1e3;
+}
+
 static gboolean
 parse_board (EmBoard *b, JsonNode *root, const char *file, GError **error)
 {
@@ -227,6 +357,8 @@ parse_board (EmBoard *b, JsonNode *root, const char *file, GError **error)
                        json_node_get_value_type (node) != G_TYPE_BOOLEAN))
     return bad (error, file, "fpu", "must be true or false");
   b->fpu = node != NULL && json_node_get_boolean (node);
+  if (!parse_cpi (b, o, file, error))
+    return FALSE;
   if (!get_string (o, "toolchain", TRUE, &b->toolchain, file, NULL, error) ||
       !get_string (o, "linker_script", FALSE, &b->linker_script, file, NULL, error) ||
       !get_string (o, "startup", FALSE, &b->startup, file, NULL, error))
@@ -254,7 +386,8 @@ parse_board (EmBoard *b, JsonNode *root, const char *file, GError **error)
 
         if (!JSON_NODE_HOLDS_OBJECT (e))
           return bad (error, file, where, "must be an object {name, source}");
-        if (!get_string (json_node_get_object (e), "name", TRUE, &name, file, where, error))
+        if (!get_string (json_node_get_object (e), "name", TRUE, &name, file, where, error) ||
+            !parse_sensor (b, json_node_get_object (e), name, file, where, error))
           return FALSE;
         g_strv_builder_add (names, name);
       }

@@ -14,6 +14,13 @@ G_BEGIN_DECLS
  *   "clock_hz": 16000000,               clock at reset defaults
  *   "ram": 131072, "flash": 524288,     bytes
  *   "fpu": true,
+ *   "cycles_per_instruction": 1.25,     optional: cycles this board takes per
+ *                                       instruction the emulated Cortex-M4F
+ *                                       counts (em-codegen-measure.h); null =
+ *                                       latency not estimated; absent = the
+ *                                       core's default (em-board.c says why:
+ *                                       M4F 1.25, M7 1.0, no FPU / M0+ / AVR
+ *                                       not estimated)
  *   "toolchain": "arm-none-eabi-gcc",
  *   "linker_script": "codegen/boards/stm32f446re.ld",   paths relative to the
  *   "startup": "codegen/targets/cortex-m/startup.c",    source tree, or null
@@ -28,14 +35,21 @@ G_BEGIN_DECLS
  *     "qemu_machine": "mps2-an386",     qemu only
  *     "usb": [ { "vid": "0x0483", "pid": "0x374b" } ]
  *   },
- *   "sensors": [ { "name": "accelerometer", "source": "host-fed" } ]
+ *   "sensors": [ { "name": "host-fed", "source": "serial" },
+ *                { "name": "analog", "source": "ADC", "axes": ["A0", "A1"] },
+ *                { "name": "simulated", "source": "UART1 playback", "simulated": true } ]
  * }
+ * A sensor whose source is "serial" is the host-fed mode; any other is one
+ * the firmware can sample itself (its name is the firmware's). "axes": what
+ * it gives, in order (a sensor-mode impulse takes the first N); absent: any
+ * number (a simulated sensor plays back whatever signal it is given).
+ * "simulated": no real sensor, a played-back signal: always shown as such.
  * Numbers may be JSON integers or "0x…" strings. */
 
 typedef enum {
   EM_BOARD_PROTOCOL_STM32_UART,   /* ST AN3155 ROM bootloader over UART */
   EM_BOARD_PROTOCOL_STK500V1,     /* optiboot (Arduino Uno) */
-  EM_BOARD_PROTOCOL_STK500V2,     /* the Mega 2560's "wiring" bootloader (not flashed yet) */
+  EM_BOARD_PROTOCOL_STK500V2,     /* the Mega 2560's "wiring" bootloader */
   EM_BOARD_PROTOCOL_QEMU,         /* emulated: nothing to flash, QEMU loads the ELF */
 } EmBoardProtocol;
 
@@ -52,6 +66,7 @@ typedef struct {
   guint64         ram;             /* bytes */
   guint64         flash;           /* bytes */
   gboolean        fpu;
+  double          cycles_per_instruction; /* 0 = latency not estimated */
   char           *toolchain;
   char           *linker_script;   /* nullable */
   char           *startup;         /* nullable */
@@ -65,7 +80,19 @@ typedef struct {
   GArray         *usb_ids;         /* (element-type EmBoardUsbId) */
   char          **sensors;         /* NULL-terminated sensor names */
   char           *path;            /* the file it came from */
+  GPtrArray      *sensor_info;     /* (element-type EmBoardSensor), the "sensors" list in order */
 } EmBoard;
+
+typedef struct {
+  char     *name;
+  char     *source;
+  char    **axes;                  /* nullable: any number */
+  gboolean  simulated;
+} EmBoardSensor;
+
+/* The first sensor the firmware samples itself (not "serial"), or NULL
+ * when the board is host-fed only. (transfer none) */
+const EmBoardSensor *em_board_get_onboard_sensor (const EmBoard *board);
 
 void        em_board_free          (EmBoard *board);
 
@@ -95,6 +122,12 @@ EmBoard    *em_board_find          (GPtrArray *boards, const char *name, GError 
 EmBoard    *em_board_match_usb     (GPtrArray *boards, int vid, int pid);
 
 const char *em_board_protocol_to_string (EmBoardProtocol protocol);
+
+/* Milliseconds one window takes on @board: @instructions (counted on the
+ * emulated Cortex-M4F) x the board's cycles_per_instruction / its clock.
+ * Negative when not estimated (no count, or a core the count does not
+ * carry over to, e.g. AVR). An estimate: QEMU is not cycle-accurate. */
+double      em_board_latency_ms     (const EmBoard *board, guint64 instructions);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EmBoard, em_board_free)
 

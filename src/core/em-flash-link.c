@@ -69,3 +69,55 @@ em_flash_link_lost (EmFlashLink *link, const char *doing, GError **error)
       (*error)->code = EM_ERROR_IO;
     }
 }
+
+void
+em_flash_link_arduino_reset (EmFlashLink *link)
+{
+  if (!em_serial_port_set_dtr_rts (link->port, FALSE, FALSE))
+    return;   /* no modem lines (a pty): the board must be in its bootloader already */
+  g_usleep (250 * 1000);
+  em_serial_port_set_dtr_rts (link->port, TRUE, TRUE);
+  g_usleep (50 * 1000);
+}
+
+guint8 *
+em_flash_pages_new (const EmFlashImage *image, guint32 start, guint32 end)
+{
+  guint8 *pages = g_malloc (end - start);
+
+  g_assert (start <= image->base && image->base + image->data->len <= end);
+  memset (pages, 0xff, end - start);
+  memcpy (pages + (image->base - start), image->data->data, image->data->len);
+  return pages;
+}
+
+gboolean
+em_flash_check_signature (EmFlashLink *link, const EmBoard *board, const guint8 sig[3],
+                          GError **error)
+{
+  guint32 got = (guint32) sig[0] << 16 | (guint32) sig[1] << 8 | sig[2];
+
+  if (board->chip_id == 0 || got == board->chip_id)
+    return TRUE;
+  g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
+               "%s: wrong chip: signature %02X %02X %02X, %s has %02X %02X %02X "
+               "(is this the right board?)", link->path, sig[0], sig[1], sig[2], board->name,
+               (board->chip_id >> 16) & 0xff, (board->chip_id >> 8) & 0xff,
+               board->chip_id & 0xff);
+  return FALSE;
+}
+
+gboolean
+em_flash_check_readback (EmFlashLink *link, guint32 addr, const guint8 *want, const guint8 *got,
+                         gsize len, GError **error)
+{
+  for (gsize i = 0; i < len; i++)
+    if (got[i] != want[i])
+      {
+        g_set_error (error, EM_ERROR, EM_ERROR_FAILED,
+                     "%s: verify failed at 0x%05X: wrote 0x%02X, read back 0x%02X; %s",
+                     link->path, (guint32) (addr + i), want[i], got[i], link->rescue);
+        return FALSE;
+      }
+  return TRUE;
+}

@@ -31,4 +31,25 @@ gboolean          em_flash_link_check_cancel (EmFlashLink *link, GError **error)
  * as a cable-pulled error that tells the user the board can be re-flashed. */
 void              em_flash_link_lost  (EmFlashLink *link, const char *doing, GError **error);
 
+/* The auto-reset of Arduino boards: DTR (and RTS) drive the MCU's reset
+ * through a capacitor, so dropping then raising them restarts the board
+ * into its bootloader. A no-op where the port has no modem lines (a pty). */
+void              em_flash_link_arduino_reset (EmFlashLink *link);
+
+/* The AVR flashers' helpers. */
+
+/* @board's flash from @start to @end (whole pages) as the bootloader will
+ * hold it: the image, and 0xFF (erased) around it. (transfer full) */
+guint8           *em_flash_pages_new  (const EmFlashImage *image, guint32 start, guint32 end);
+
+/* A "wrong chip" error unless @sig (3 signature bytes) is @board's chip_id
+ * (or the board file gives none). */
+gboolean          em_flash_check_signature (EmFlashLink *link, const EmBoard *board,
+                                            const guint8 sig[3], GError **error);
+
+/* A "verify failed" error naming the first byte of @got that differs from
+ * @want; @addr is @want's address on the board. */
+gboolean          em_flash_check_readback (EmFlashLink *link, guint32 addr, const guint8 *want,
+                                           const guint8 *got, gsize len, GError **error);
+
 G_END_DECLS

@@ -69,19 +69,6 @@ transact (Stk *s, const guint8 *cmd, gsize cmd_len, guint8 *reply, gsize reply_l
   return TRUE;
 }
 
-/* The auto-reset of Arduino boards: DTR (and RTS) drive the MCU's reset
- * through a capacitor, so dropping then raising them restarts the board
- * into the bootloader, which waits about a second for GET_SYNC. */
-static void
-reset_pulse (Stk *s)
-{
-  if (!em_serial_port_set_dtr_rts (s->link.port, FALSE, FALSE))
-    return;   /* no modem lines (a pty): the board must be in its bootloader already */
-  g_usleep (250 * 1000);
-  em_serial_port_set_dtr_rts (s->link.port, TRUE, TRUE);
-  g_usleep (50 * 1000);
-}
-
 static gboolean
 sync_bootloader (Stk *s, GError **error)
 {
@@ -160,9 +147,7 @@ em_flash_stk500 (const char *port, const EmBoard *board, const EmFlashImage *ima
                    "the image reaches past 128 KB, which STK500v1 cannot address");
       return FALSE;
     }
-  pages = g_malloc (end - start);
-  memset (pages, 0xff, end - start);
-  memcpy (pages + (image->base - start), image->data->data, image->data->len);
+  pages = em_flash_pages_new (image, start, end);
 
   sp = em_serial_port_open_full (port, options->baud ? options->baud : board->baud, FALSE, NULL,
                                  error);
@@ -177,22 +162,15 @@ em_flash_stk500 (const char *port, const EmBoard *board, const EmFlashImage *ima
 
   if (progress)
     progress ("Connecting", 0, 1, user_data);
+  /* After the reset optiboot waits about a second for GET_SYNC. */
   if (options->reset)
-    reset_pulse (&s);
+    em_flash_link_arduino_reset (&s.link);
   if (!sync_bootloader (&s, error) ||
       !transact (&s, enter, 1, NULL, 0, "entering programming mode", error) ||
       !transact (&s, read_sign, 1, sig, 3, "reading the signature", error))
     return FALSE;
-  if (board->chip_id != 0 &&
-      ((guint32) sig[0] << 16 | (guint32) sig[1] << 8 | sig[2]) != board->chip_id)
-    {
-      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
-                   "%s: wrong chip: signature %02X %02X %02X, %s has %02X %02X %02X "
-                   "(is this the right board?)", port, sig[0], sig[1], sig[2], board->name,
-                   (board->chip_id >> 16) & 0xff, (board->chip_id >> 8) & 0xff,
-                   board->chip_id & 0xff);
-      return FALSE;
-    }
+  if (!em_flash_check_signature (&s.link, board, sig, error))
+    return FALSE;
 
   for (guint32 a = start; a < end; a += ps)
     {
@@ -216,16 +194,9 @@ em_flash_stk500 (const char *port, const EmBoard *board, const EmFlashImage *ima
 
         if (progress)
           progress ("Verifying", a - start, end - start, user_data);
-        if (!load_address (&s, a, doing, error) || !transact (&s, cmd, 4, back, ps, doing, error))
+        if (!load_address (&s, a, doing, error) || !transact (&s, cmd, 4, back, ps, doing, error) ||
+            !em_flash_check_readback (&s.link, a, pages + (a - start), back, ps, error))
           return FALSE;
-        for (guint32 i = 0; i < ps; i++)
-          if (back[i] != pages[a - start + i])
-            {
-              g_set_error (error, EM_ERROR, EM_ERROR_FAILED,
-                           "%s: verify failed at 0x%05X: wrote 0x%02X, read back 0x%02X; %s",
-                           port, a + i, pages[a - start + i], back[i], s.link.rescue);
-              return FALSE;
-            }
       }
   if (progress && options->verify)
     progress ("Verifying", end - start, end - start, user_data);

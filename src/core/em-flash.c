@@ -261,10 +261,8 @@ em_flash_board (const char *port, const EmBoard *board, const EmFlashImage *imag
       return em_flash_stk500 (port, board, image, options, progress, user_data, cancellable,
                               error);
     case EM_BOARD_PROTOCOL_STK500V2:
-      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
-                   "%s: its STK500v2 bootloader is not supported yet: flash it with "
-                   "avrdude -c wiring", board->name);
-      return FALSE;
+      return em_flash_stk500v2 (port, board, image, options, progress, user_data, cancellable,
+                                error);
     case EM_BOARD_PROTOCOL_QEMU:
     default:
       g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,

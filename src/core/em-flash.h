@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  *    part's flash (or would overwrite the AVR bootloader);
  *  - EM_ERROR_IO "disconnected" / "stopped answering": the cable was pulled
  *    mid-way. The bootloader lives in ROM (STM32) or in a section we never
- *    write (optiboot), so the board can be flashed again; the message says so;
+ *    write (optiboot, the Mega's stk500v2), so the board can be flashed
+ *    again; the message says so;
  *  - EM_ERROR_FAILED "verify failed": the read-back differs;
  *  - EM_ERROR_CANCELLED. */
 
@@ -75,6 +76,15 @@ gboolean      em_flash_stm32             (const char *port, const EmBoard *board
 /* STK500v1 as optiboot speaks it: sync, signature (against board->chip_id),
  * page writes (the bootloader erases each page), read back, leave. */
 gboolean      em_flash_stk500            (const char *port, const EmBoard *board,
+                                          const EmFlashImage *image,
+                                          const EmFlashOptions *options,
+                                          EmFlashProgressFunc progress, gpointer user_data,
+                                          GCancellable *cancellable, GError **error);
+
+/* STK500v2 (AVR068) as the Mega 2560's bootloader speaks it: sign on,
+ * signature (against board->chip_id), every page from the start of flash
+ * (the bootloader erases pages in order from 0), read back, leave. */
+gboolean      em_flash_stk500v2          (const char *port, const EmBoard *board,
                                           const EmFlashImage *image,
                                           const EmFlashOptions *options,
                                           EmFlashProgressFunc progress, gpointer user_data,

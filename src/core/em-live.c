@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Host side of the Ember firmware's serial protocol (version 1), as
- * documented at the top of codegen/targets/firmware/ember_firmware.c:
+/* Host side of the Ember firmware's serial protocol (versions 1 and 2), as
+ * documented at the top of codegen/targets/firmware/ember_firmware.c (the
+ * sensor mode of version 2 is in em-live-sensor.c):
  *
  *   0xA5 0x5A  type:u8  seq:u8  length:u32 LE  payload  crc:u16 LE
  *   crc = CRC-16/CCITT-FALSE (0x1021, init 0xFFFF) over type..payload
@@ -23,37 +24,8 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include "em-error.h"
-#include "em-live.h"
+#include "em-live-private.h"
 #include "em-serial.h"
-#include "em-serial-port.h"
-
-#define PROTOCOL_VERSION 1u
-#define HELLO_MS 8000u          /* the whole handshake */
-/* Longer than the board's 0.5 s gap that ends a broken frame, or the
- * retries would keep feeding it. */
-#define HELLO_RETRY_MS 1000u
-#define CLASSIFY_MS 20000u      /* a slow board on a big window */
-#define CLASSIFY_RETRY_MS 3000u
-#define MAX_REPLY (1u << 20)
-
-enum { HELLO = 0x01, WINDOW = 0x02, HELLO_REPLY = 0x81, RESULT = 0x82, ERROR_REPLY = 0xEE };
-
-struct _EmLive {
-  GMutex        lock;
-  EmSerialPort *port;
-  char         *port_name;
-  char         *board_name;
-  GPid          qemu;           /* 0: none */
-  char         *qemu_log;
-  char         *firmware;
-  GByteArray   *rx;
-  guint8        seq;
-  guint         version;
-  guint         flags;
-  guint         n_values;
-  GStrv         labels;
-  char         *project, *model_version;
-};
 
 static guint16
 crc16 (guint16 crc, const guint8 *p, gsize n)
@@ -88,8 +60,8 @@ make_frame (guint8 type, guint8 seq, const guint8 *payload, guint32 length)
 
 /* Takes one whole, valid frame off the front of @rx (TRUE), dropping
  * garbage before it; FALSE when more bytes are needed. */
-static gboolean
-take_frame (GByteArray *rx, guint8 *type, guint8 *seq, GBytes **payload)
+gboolean
+em_live_take_frame (GByteArray *rx, guint8 *type, guint8 *seq, GBytes **payload)
 {
   for (;;)
     {
@@ -183,14 +155,19 @@ qemu_failed (EmLive *live, GError **error)
 
 /* Sends @type/@payload and waits for the reply of the same seq, sending
  * again every @retry_ms (0 = never) until @total_ms. */
-static gboolean
-request (EmLive *live, guint8 type, const guint8 *payload, guint32 length, guint retry_ms, guint total_ms,
-         guint8 *reply_type, GBytes **reply, GCancellable *cancellable, GError **error)
+gboolean
+em_live_request (EmLive *live, guint8 type, const guint8 *payload, guint32 length, guint retry_ms,
+                 guint total_ms, guint8 *reply_type, GBytes **reply, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GByteArray) frame = NULL;
   gint64 deadline = g_get_monotonic_time () + (gint64) total_ms * 1000;
   gint64 next_send = 0;
-  guint8 seq = ++live->seq;
+  guint8 seq;
+
+  /* seq 0 is the unprompted SENSOR_RESULTs'. */
+  if (++live->seq == 0)
+    live->seq = 1;
+  seq = live->seq;
 
   frame = make_frame (type, seq, payload, length);
   for (;;)
@@ -226,9 +203,10 @@ request (EmLive *live, guint8 type, const guint8 *payload, guint32 length, guint
         return qemu_failed (live, error);
       if (n > 0)
         g_byte_array_append (live->rx, buf, (guint) n);
-      while (take_frame (live->rx, &t, &s, &p))
+      while (em_live_take_frame (live->rx, &t, &s, &p))
         {
-          if (s == seq && (t == HELLO_REPLY || t == RESULT || t == ERROR_REPLY))
+          if (s == seq && (t == HELLO_REPLY || t == RESULT || t == ERROR_REPLY || t == SENSOR_STARTED ||
+                           t == STOPPED))
             {
               *reply_type = t;
               *reply = p;
@@ -237,6 +215,26 @@ request (EmLive *live, guint8 type, const guint8 *payload, guint32 length, guint
           g_bytes_unref (p);   /* a stale answer to an earlier request */
         }
     }
+}
+
+gboolean
+em_live_read_some (EmLive *live, guint timeout_ms, GError **error)
+{
+  guint8 buf[4096];
+  gssize n;
+
+  if (qemu_exited (live))
+    {
+      g_autofree char *last = qemu_last_line (live);
+      g_set_error (error, EM_ERROR, EM_ERROR_IO, "%s: QEMU stopped: %s", live->board_name, last);
+      return FALSE;
+    }
+  n = em_serial_port_read (live->port, buf, sizeof buf, timeout_ms, error);
+  if (n < 0)
+    return qemu_failed (live, error);
+  if (n > 0)
+    g_byte_array_append (live->rx, buf, (guint) n);
+  return TRUE;
 }
 
 static gboolean
@@ -251,10 +249,11 @@ parse_hello (EmLive *live, GBytes *reply, GError **error)
   if (len < 8)
     goto bad;
   live->version = p[0];
-  if (live->version != PROTOCOL_VERSION)
+  /* Version 1 firmware is host-fed only and still served. */
+  if (live->version < 1 || live->version > PROTOCOL_VERSION)
     {
       g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
-                   "%s: the firmware speaks protocol %u, this Ember speaks %u: build and flash it again",
+                   "%s: the firmware speaks protocol %u, this Ember speaks 1 to %u: build and flash it again",
                    live->port_name, live->version, PROTOCOL_VERSION);
       return FALSE;
     }
@@ -278,6 +277,8 @@ parse_hello (EmLive *live, GBytes *reply, GError **error)
     }
   if (n_labels == 0 || live->n_values == 0)
     goto bad;
+  if (live->version >= 2 && !em_live_parse_hello_v2 (live, s, end))
+    goto bad;
   g_ptr_array_add (labels, NULL);
   live->labels = (GStrv) g_ptr_array_steal (labels, NULL);
   return TRUE;
@@ -292,10 +293,15 @@ start_qemu (EmLive *live, const EmBoard *board, const char *firmware, GCancellab
 {
   g_autofree char *qemu = g_find_program_in_path ("qemu-system-arm");
   g_autoptr(GError) local = NULL;
+  g_autofree char *sensor_chardev = NULL;
   gint64 deadline;
   int fd;
+  /* UART0 talks the protocol on a pty; UART1 is the simulated sensor, a
+   * socket em_live_playback_start() connects to (firmware without a sensor
+   * mode never reads it). */
   const char *argv[] = { "qemu-system-arm", "-M", board->qemu_machine != NULL ? board->qemu_machine : "mps2-an386",
-                         "-nographic", "-monitor", "none", "-serial", "pty", "-kernel", firmware, NULL };
+                         "-nographic", "-monitor", "none", "-serial", "pty", "-kernel", firmware,
+                         "-chardev", NULL, "-serial", "chardev:sensor", NULL };
 
   if (firmware == NULL || !g_file_test (firmware, G_FILE_TEST_IS_REGULAR))
     {
@@ -310,6 +316,11 @@ start_qemu (EmLive *live, const EmBoard *board, const char *firmware, GCancellab
       return FALSE;
     }
   live->firmware = g_strdup (firmware);
+  if ((live->sensor_dir = g_dir_make_tmp ("ember-sensor-XXXXXX", error)) == NULL)
+    return FALSE;
+  live->sensor_socket = g_build_filename (live->sensor_dir, "uart1.sock", NULL);
+  sensor_chardev = g_strdup_printf ("socket,id=sensor,path=%s,server=on,wait=off", live->sensor_socket);
+  argv[11] = sensor_chardev;
   if ((fd = g_file_open_tmp ("ember-qemu-XXXXXX.log", &live->qemu_log, error)) < 0)
     return FALSE;
   if (!g_spawn_async_with_fds (NULL, (char **) argv, NULL,
@@ -397,7 +408,7 @@ em_live_open (const EmBoard *board, const char *port, const char *firmware, GCan
   if ((live->port = em_serial_port_open_full (live->port_name, board->baud > 0 ? board->baud : 115200, FALSE, NULL,
                                               error)) == NULL)
     return NULL;
-  if (!request (live, HELLO, NULL, 0, HELLO_RETRY_MS, HELLO_MS, &type, &reply, cancellable, error))
+  if (!em_live_request (live, HELLO, NULL, 0, HELLO_RETRY_MS, HELLO_MS, &type, &reply, cancellable, error))
     return NULL;
   if (type != HELLO_REPLY)
     {
@@ -446,16 +457,16 @@ em_live_get_protocol_version (EmLive *live)
   return live->version;
 }
 
-static guint32
-get_u32 (const guint8 *p)
+guint32
+em_live_get_u32 (const guint8 *p)
 {
   return p[0] | p[1] << 8 | p[2] << 16 | (guint32) p[3] << 24;
 }
 
-static float
-get_f32 (const guint8 *p)
+float
+em_live_get_f32 (const guint8 *p)
 {
-  guint32 v = get_u32 (p);
+  guint32 v = em_live_get_u32 (p);
   float f;
 
   memcpy (&f, &v, sizeof f);
@@ -493,7 +504,7 @@ em_live_classify (EmLive *live, const float *window, guint n_values, EmLiveResul
     }
   locker = g_mutex_locker_new (&live->lock);
   /* A lost frame is sent once more after the board gave up on it. */
-  if (!request (live, WINDOW, payload, n_values * 4, CLASSIFY_RETRY_MS, CLASSIFY_MS, &type, &reply, cancellable,
+  if (!em_live_request (live, WINDOW, payload, n_values * 4, CLASSIFY_RETRY_MS, CLASSIFY_MS, &type, &reply, cancellable,
                 error))
     return FALSE;
   p = g_bytes_get_data (reply, &len);
@@ -509,20 +520,20 @@ em_live_classify (EmLive *live, const float *window, guint n_values, EmLiveResul
                    live->port_name);
       return FALSE;
     }
-  if ((gint32) get_u32 (p) != 0)
+  if ((gint32) em_live_get_u32 (p) != 0)
     {
       g_set_error (error, EM_ERROR, EM_ERROR_FAILED, "%s: the impulse failed on the device (status %d)",
-                   live->port_name, (gint32) get_u32 (p));
+                   live->port_name, (gint32) em_live_get_u32 (p));
       return FALSE;
     }
-  result->dsp_ms = get_u32 (p + 4) / 1000.0;
-  result->nn_ms = get_u32 (p + 8) / 1000.0;
+  result->dsp_ms = em_live_get_u32 (p + 4) / 1000.0;
+  result->nn_ms = em_live_get_u32 (p + 8) / 1000.0;
   if (live->flags & 1u)
-    result->anomaly = get_f32 (p + 12);
+    result->anomaly = em_live_get_f32 (p + 12);
   result->n_scores = n;
   result->scores = g_new (float, MAX (n, 1));
   for (guint i = 0; i < n; i++)
-    result->scores[i] = get_f32 (p + 18 + 4 * i);
+    result->scores[i] = em_live_get_f32 (p + 18 + 4 * i);
   return TRUE;
 }
 
@@ -538,6 +549,7 @@ em_live_close (EmLive *live)
 {
   if (live == NULL)
     return;
+  em_live_sensor_free (live);
   g_clear_pointer (&live->port, em_serial_port_close);
   if (live->qemu != 0)
     {
@@ -555,6 +567,8 @@ em_live_close (EmLive *live)
   g_strfreev (live->labels);
   g_free (live->project);
   g_free (live->model_version);
+  g_strfreev (live->sensors);
+  g_clear_pointer (&live->sensor_max_axes, g_array_unref);
   g_mutex_clear (&live->lock);
   g_free (live);
 }

@@ -195,8 +195,9 @@ make_labels (const char *given, guint32 n, GError **error)
   return g_steal_pointer (&split);
 }
 
-/* ONNX (float): quantize on the project's training features when it has
- * some; NULL (float only, with the reason in @note) otherwise. */
+/* A float model (ONNX, float32 TFLite): quantize on the project's
+ * training features when it has some; NULL (float only, with the reason in
+ * @note) otherwise. */
 static GBytes *
 quantize_float (EmProject *project, EmImpulse *impulse, EmImpulseLearnBlock *lb, const EmNnModel *model,
                 GString *note)
@@ -223,11 +224,12 @@ em_model_import_check (const EmNnImported *imp, const char *source, const EmMode
 {
   g_auto(GStrv) labels = NULL;
 
+  /* A float TFLite program is imported through its float network; one
+   * that has none can be shown and profiled, and says why not more. */
   if (imp->compiled != NULL && !em_nn_compiled_program (imp->compiled)->is_int8 && imp->model == NULL)
     {
-      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
-                   "%s: a float32 TFLite model can be shown and profiled but not yet imported; "
-                   "convert it to int8 or export it as ONNX", source);
+      g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA, "%s: cannot import this float32 model: %s", source,
+                   imp->no_model_reason != NULL ? imp->no_model_reason : "no float network");
       return FALSE;
     }
   labels = make_labels (options != NULL ? options->labels : NULL, (guint32) em_nn_dims_size (imp->output), error);
@@ -341,4 +343,14 @@ em_model_import_into_project (EmProject *project, const EmNnImported *imp, const
                                                        : "int8 (the model's own quantization)")
                                        : "float");
   return g_string_free (g_steal_pointer (&summary), FALSE);
+}
+
+char *
+em_model_import_dims_text (EmNnDims dims, const char *times)
+{
+  if (dims.h == 1 && dims.w == 1)
+    return g_strdup_printf ("%d", dims.c);
+  if (dims.h == 1)
+    return g_strdup_printf ("%d%s%d", dims.w, times, dims.c);
+  return g_strdup_printf ("%d%s%d%s%d", dims.h, times, dims.w, times, dims.c);
 }

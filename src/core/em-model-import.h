@@ -14,8 +14,8 @@ G_BEGIN_DECLS
  * is the one Ember's neural-network blocks write (EMLB, see
  * plugins/learning/em-learn-util.h): an int8 TFLite model is its "QINT"
  * program with the model's own quantization (never re-quantized), a float
- * ONNX model its "MODL" network (plus a "QINT" quantized on the project's
- * training features when it has some). Its input is the impulse's
+ * model (ONNX, float32 TFLite) its "MODL" network (plus a "QINT" quantized
+ * on the project's training features when it has some). Its input is the impulse's
  * features: a project without an impulse gets a passthrough one, a "raw"
  * processing block over a one-axis window of exactly as many frames as the
  * model has inputs, so the window's values reach the model unchanged (and
@@ -37,7 +37,8 @@ typedef struct {
 } EmModelImportOptions;
 
 /* What em_model_import_into_project() refuses before it touches the
- * project: a float32 TFLite model (EM_ERROR_INVALID_DATA), a label count
+ * project: a float32 TFLite model Ember's float network cannot express,
+ * e.g. with CONCATENATION (EM_ERROR_INVALID_DATA, with the reason), a label count
  * that is not the model's output count (EM_ERROR_INVALID_ARGUMENT). */
 gboolean      em_model_import_check (const EmNnImported *imp, const char *source,
                                      const EmModelImportOptions *options, GError **error);
@@ -49,5 +50,10 @@ gboolean      em_model_import_check (const EmNnImported *imp, const char *source
  * names a processing block, an unknown input block). (transfer full) */
 char         *em_model_import_into_project (EmProject *project, const EmNnImported *imp, const char *source,
                                             const EmModelImportOptions *options, GError **error);
+
+/* A tensor shape for people: "10", "49×40" (w × c when h is 1), "96×96×1";
+ * @times is the separator ("×" in the app, "x" in terminal output).
+ * (transfer full) */
+char         *em_model_import_dims_text (EmNnDims dims, const char *times);
 
 G_END_DECLS

@@ -301,17 +301,6 @@ em_heatmap_set_range (EmHeatmap *self, double min, double max)
   invalidate (self);
 }
 
-static void
-set_string (EmHeatmap *self, char **field, const char *value, int prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 const char *
 em_heatmap_get_x_label (EmHeatmap *self)
 {
@@ -323,7 +312,7 @@ void
 em_heatmap_set_x_label (EmHeatmap *self, const char *label)
 {
   g_return_if_fail (EM_IS_HEATMAP (self));
-  set_string (self, &self->x_label, label, PROP_X_LABEL);
+  em_plot_set_string (GTK_WIDGET (self), &self->x_label, label, properties[PROP_X_LABEL]);
 }
 
 const char *
@@ -337,7 +326,7 @@ void
 em_heatmap_set_y_label (EmHeatmap *self, const char *label)
 {
   g_return_if_fail (EM_IS_HEATMAP (self));
-  set_string (self, &self->y_label, label, PROP_Y_LABEL);
+  em_plot_set_string (GTK_WIDGET (self), &self->y_label, label, properties[PROP_Y_LABEL]);
 }
 
 static void

@@ -599,17 +599,6 @@ em_line_plot_set_model (EmLinePlot *self, EmSeriesModel *model)
 
 /* ---- properties ----------------------------------------------------------- */
 
-static void
-set_string (EmLinePlot *self, char **field, const char *value, int prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 const char *
 em_line_plot_get_x_label (EmLinePlot *self)
 {
@@ -621,7 +610,7 @@ void
 em_line_plot_set_x_label (EmLinePlot *self, const char *label)
 {
   g_return_if_fail (EM_IS_LINE_PLOT (self));
-  set_string (self, &self->x_label, label, PROP_X_LABEL);
+  em_plot_set_string (GTK_WIDGET (self), &self->x_label, label, properties[PROP_X_LABEL]);
 }
 
 const char *
@@ -635,7 +624,7 @@ void
 em_line_plot_set_y_label (EmLinePlot *self, const char *label)
 {
   g_return_if_fail (EM_IS_LINE_PLOT (self));
-  set_string (self, &self->y_label, label, PROP_Y_LABEL);
+  em_plot_set_string (GTK_WIDGET (self), &self->y_label, label, properties[PROP_Y_LABEL]);
 }
 
 gboolean

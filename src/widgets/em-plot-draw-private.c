@@ -90,6 +90,17 @@ em_plot_text (GtkWidget     *widget,
 }
 
 void
+em_plot_set_string (GtkWidget *widget, char **field, const char *value, GParamSpec *pspec)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  gtk_widget_queue_draw (widget);
+  g_object_notify_by_pspec (G_OBJECT (widget), pspec);
+}
+
+void
 em_plot_hline (GtkSnapshot *snapshot, double x0, double x1, double y, const GdkRGBA *color)
 {
   float yy = floorf ((float) y);

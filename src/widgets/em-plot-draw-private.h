@@ -45,6 +45,13 @@ void     em_plot_text            (GtkWidget     *widget,
                                   double         yalign,
                                   const GdkRGBA *color);
 
+/* A string property setter's body: copies @value into *@field and, when it
+ * differs from what was there, redraws @widget and notifies @pspec. */
+void     em_plot_set_string      (GtkWidget   *widget,
+                                  char       **field,
+                                  const char  *value,
+                                  GParamSpec  *pspec);
+
 /* An axis-aligned 1 px line as a colour node. */
 void     em_plot_hline           (GtkSnapshot *snapshot, double x0, double x1, double y,
                                   const GdkRGBA *color);

@@ -639,17 +639,6 @@ em_scatter_plot_get_render_count (EmScatterPlot *self)
   return self->render_count;
 }
 
-static void
-set_string (EmScatterPlot *self, char **field, const char *value, int prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 const char *
 em_scatter_plot_get_x_label (EmScatterPlot *self)
 {
@@ -661,7 +650,7 @@ void
 em_scatter_plot_set_x_label (EmScatterPlot *self, const char *label)
 {
   g_return_if_fail (EM_IS_SCATTER_PLOT (self));
-  set_string (self, &self->x_label, label, PROP_X_LABEL);
+  em_plot_set_string (GTK_WIDGET (self), &self->x_label, label, properties[PROP_X_LABEL]);
 }
 
 const char *
@@ -675,7 +664,7 @@ void
 em_scatter_plot_set_y_label (EmScatterPlot *self, const char *label)
 {
   g_return_if_fail (EM_IS_SCATTER_PLOT (self));
-  set_string (self, &self->y_label, label, PROP_Y_LABEL);
+  em_plot_set_string (GTK_WIDGET (self), &self->y_label, label, properties[PROP_Y_LABEL]);
 }
 
 /* ---- GObject -------------------------------------------------------------------- */

@@ -202,6 +202,44 @@ def layout_models(work):
     check_outputs('pad_concat.tflite', 'host', host, windows, show)
 
 
+def tflm_activation_models(work):
+    """int8 LOGISTIC, TANH and a two-row SOFTMAX (beta 0.7) written by
+    tflite_writer, through import, deploy and the host build: the bytes
+    must be those of TFLite Micro's fixed-point kernels, as the independent
+    reference of tests/nn/kernels/ref_tflm_act.py computes them."""
+    sys.path.insert(0, os.path.join(HERE, '..', 'nn', 'kernels'))
+    import ref_tflm_act as ref  # noqa: E402
+    logistic_code, tanh_code, softmax_code = 14, 28, 25
+    in_scale, in_zp, beta = ref.f32(0.07), 5, ref.f32(0.7)
+    tensors = [tw.tensor([1, 2, 8], 0, 'in', scale=in_scale, zero_point=in_zp),
+               tw.tensor([1, 2, 8], 0, 'sig', scale=1.0 / 256, zero_point=-128),
+               tw.tensor([1, 2, 8], 0, 'th', scale=1.0 / 128, zero_point=0),
+               tw.tensor([1, 2, 8], 0, 'out', scale=1.0 / 256, zero_point=-128)]
+    ops = [tw.op(0, [0], [1]), tw.op(1, [1], [2]), tw.op(2, [2], [3], 9, tw.Table([('f', beta)]))]
+    with open(os.path.join(work, 'tflm_act.tflite'), 'wb') as f:
+        f.write(tw.model([logistic_code, tanh_code, softmax_code], tensors, ops, [0], [3], [b'']))
+    q = [-128, -100, -60, -20, 0, 5, 30, 127, 127, 127, 10, 10, -128, 50, 90, 126]
+    with open(os.path.join(work, 'tflm_act_input.raw'), 'wb') as f:
+        f.write(struct.pack('16b', *q))
+    sig = ref.q4_table_ref(in_scale, in_zp, False)
+    th = ref.q4_table_ref(1.0 / 256, -128, True)
+    expect = ref.softmax_ref(beta, 1.0 / 128, 2, 8, [th[sig[v + 128] + 128] for v in q])[3]
+    case = {'macs': 0, 'inputs': [('tflm_act_input.raw', expect)]}
+    show, libdir = deploy(work, work, 'tflm_act.tflite', case)
+    with open(os.path.join(libdir, 'ember_model_data.c')) as f:
+        data = f.read()
+    tap('TFLite Micro fixed point' in data and os.path.exists(os.path.join(libdir, 'nn', 'em-nn-kernels-s8-softmax.c')),
+        'tflm_act.tflite: the library carries the TFLM softmax kernel and its exp table')
+    windows = windows_for(work, case, show)
+    d = cm.library_defines(libdir)
+    wdir = os.path.join(work, 'tflm_act-windows')
+    cm.write_windows(wdir, windows, d['EM_IMPULSE_INPUT_VALUES'], d['EM_IMPULSE_N_FEATURES'])
+    exe = os.path.join(work, 'tflm_act-host')
+    cm.build_host(libdir, wdir, exe)
+    host, _ = cm.parse_results(cm.run([exe]).stdout, 'tflm_act host')
+    check_outputs('tflm_act.tflite', 'host', host, windows, show)
+
+
 def main():
     mdir = models_dir()
     if mdir is None:
@@ -222,6 +260,7 @@ def main():
         tap(r.returncode == 2 and '3 labels for a model with 2 outputs' in r.stderr, 'wrong --labels count refused',
             r.stderr)
         layout_models(work)
+        tflm_activation_models(work)
         if not missing:
             plugin = os.path.join(work, 'libinsncount.so')
             cm.run(['cc', '-shared', '-fPIC', '-O2', '-Wall', '-o', plugin,

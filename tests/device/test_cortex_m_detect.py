@@ -9,7 +9,7 @@ host's objects.
      deploys the int8 model with --test-vectors (Ember's own raw window,
      features and objects per test window);
   2. the windows with the most objects are compiled into the firmware
-     (firmware/detect-main.c): em_run_impulse() on the raw image and
+     (firmware/main.c): em_run_impulse() on the raw image and
      em_run_features() on Ember's features;
   3. built natively (ASan/UBSan) and for the M4F (test_cortex_m.py's flags,
      codegen's startup and linker script), run under qemu-system-arm with the
@@ -38,7 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import test_cortex_m as cm  # noqa: E402  (the classifier test's build and QEMU helpers)
 
-MAIN = os.path.join(cm.FIRMWARE, 'detect-main.c')
+MAIN = os.path.join(cm.FIRMWARE, 'main.c')  # prints objects for a detection library
 SCALE = '0.1'
 SETTINGS = ['epochs=6', 'batch_size=8', 'validation_pct=10', 'seed=1', 'threshold=0.1']
 N_WINDOWS = 3

@@ -14,7 +14,8 @@ against the portable ones, bit for bit, under QEMU.
      - for the same core with -DEM_NN_NO_DSP_EXT (portable kernels),
      - for the Cortex-M7 (mps2-an500) with the DSP kernels,
      - for the Cortex-M4F with -DEM_NN_DSP_IM2COL_BYTES=40, so that windows
-       over 20 values take the portable fallback inside a DSP build,
+       over 20 values take the DSP kernels' row-by-row path (the one for
+       windows longer than the im2col buffer),
    and every build must print the same output hash for every case.
    Instruction counts per kernel call (insncount.c) must be lower with
    the DSP kernels on every model layer and in total.

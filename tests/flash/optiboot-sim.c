@@ -3,13 +3,18 @@
  * in simavr, with UART0 on a pseudo-terminal: the witness our STK500v1
  * flasher and avrdude are tested against.
  *
- *   optiboot-sim BOOTLOADER.hex [MCU] [DUMP.bin]
+ *   optiboot-sim [--run-sketch] [--app APP.bin] BOOTLOADER.hex [MCU] [DUMP.bin]
  *
+ * Also runs the Mega 2560's STK500v2 bootloader (MCU atmega2560).
  * Prints "PTY /dev/pts/N" on stdout. A real board enters the
  * bootloader after the DTR reset pulse; a pty has no DTR, so whenever the
  * bootloader hands over to the sketch (below its section) the harness logs
  * "sketch started" on stderr and presses reset again, keeping the board in
- * its bootloader (the sketch may have run one instruction). SIGTERM
+ * its bootloader (the sketch may have run one instruction). With
+ * --run-sketch a flashed sketch (first word not 0xFFFF) is left running
+ * instead, so a test can talk to the firmware it just flashed. --app puts
+ * APP.bin (an earlier run's DUMP) in the flash first, as a board keeps
+ * its flash when it is unplugged. SIGTERM
  * writes the flash below the bootloader to DUMP.
  * Simulated time is held to wall-clock time so optiboot's 1 s watchdog
  * behaves as on hardware while the host is slow to answer. */
@@ -19,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <avr_uart.h>
 #include <sim_avr.h>
 #include <parts/uart_pty.h>
 
@@ -110,19 +116,32 @@ press_reset (avr_t *avr)
 int
 main (int argc, char **argv)
 {
-  const char *mcu = argc > 2 ? argv[2] : "atmega328p";
-  const char *dump = argc > 3 ? argv[3] : NULL;
+  int run_sketch = 0;
+  const char *mcu, *dump, *app = NULL;
   static uart_pty_t uart;
   uint32_t boot = 0;
   double t0;
   avr_t *avr;
-  int sketches = 0;
+  int sketches = 0, running = 0;
 
+  for (; argc > 1 && strncmp (argv[1], "--", 2) == 0; argc--, argv++)
+    if (strcmp (argv[1], "--run-sketch") == 0)
+      run_sketch = 1;
+    else if (strcmp (argv[1], "--app") == 0 && argc > 2)
+      {
+        app = argv[2];
+        argc--, argv++;
+      }
+    else
+      break;
   if (argc < 2)
     {
-      fprintf (stderr, "usage: optiboot-sim BOOTLOADER.hex [MCU] [DUMP.bin]\n");
+      fprintf (stderr, "usage: optiboot-sim [--run-sketch] [--app APP.bin] BOOTLOADER.hex [MCU] "
+               "[DUMP.bin]\n");
       return 2;
     }
+  mcu = argc > 2 ? argv[2] : "atmega328p";
+  dump = argc > 3 ? argv[3] : NULL;
   avr = avr_make_mcu_by_name (mcu);
   if (avr == NULL)
     {
@@ -135,6 +154,17 @@ main (int argc, char **argv)
   boot = load_hex (avr, argv[1]);
   if (boot == 0)
     return 1;
+  if (app != NULL)
+    {
+      FILE *f = fopen (app, "rb");
+      if (f == NULL)
+        {
+          perror (app);
+          return 1;
+        }
+      fread (avr->flash, 1, boot, f);
+      fclose (f);
+    }
   /* BOOTRST programmed: reset jumps into the bootloader section. */
   avr->reset_pc = boot;
   avr->codeend = avr->flashend;
@@ -142,6 +172,16 @@ main (int argc, char **argv)
 
   uart_pty_init (avr, &uart);
   uart_pty_connect (&uart, '0');
+  {
+    /* simavr sleeps 1 us on every poll of UCSR0A that finds no flag set,
+     * which costs ~60 us of wall time a poll: the Mega's bootloader, which
+     * polls TXC after each byte, then sends ~16 bytes a second. The loop
+     * below holds simulated time to wall time itself. */
+    uint32_t flags = 0;
+    avr_ioctl (avr, AVR_IOCTL_UART_GET_FLAGS ('0'), &flags);
+    flags &= ~(uint32_t) AVR_UART_FLAG_POOL_SLEEP;
+    avr_ioctl (avr, AVR_IOCTL_UART_SET_FLAGS ('0'), &flags);
+  }
   /* uart_pty prints its own banner on stdout: mark our line. */
   printf ("PTY %s\n", uart.pty.slavename);
   fflush (stdout);
@@ -160,10 +200,14 @@ main (int argc, char **argv)
         }
       /* Leaving the bootloader section means the sketch runs; simavr may
        * already have stepped past address 0, so test the section. */
-      if (avr->pc < boot)
+      if (!running && avr->pc < boot)
         {
           fprintf (stderr, "optiboot-sim: sketch started (%d)\n", ++sketches);
-          press_reset (avr);
+          /* A blank chip runs through 0xFFFF words into the bootloader. */
+          if (run_sketch && (avr->flash[0] != 0xff || avr->flash[1] != 0xff))
+            running = 1;
+          else
+            press_reset (avr);
         }
       /* Hold simulated time to wall time, checked every ~1 ms simulated. */
       if ((avr->cycle & 0x3fff) < 4)

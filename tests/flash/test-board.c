@@ -136,6 +136,69 @@ test_bad_files (void)
     }
 }
 
+/* The sensors the shipped boards declare (issue 9): the emulated board's
+ * one is simulated and takes any number of axes; the ADC ones name their
+ * pins; a bad list is one line naming the member. */
+static void
+test_sensors (void)
+{
+  g_autoptr(GPtrArray) boards = shipped_boards ();
+  g_autoptr(GError) error = NULL;
+  const EmBoardSensor *s;
+  EmBoard *b;
+  static const struct { const char *sensors, *expect; } bad[] = {
+    { "[{\"name\":\"a\",\"axes\":[]}]", "bad.json: sensors[0].axes: must be a non-empty list of axis names" },
+    { "[{\"name\":\"a\",\"axes\":[3]}]", "bad.json: sensors[0].axes: must be a non-empty list of axis names" },
+    { "[{\"name\":\"a\",\"simulated\":\"yes\"}]", "bad.json: sensors[0].simulated: must be true or false" },
+  };
+
+  b = em_board_find (boards, "cortex-m4-emulated", &error);
+  g_assert_no_error (error);
+  s = em_board_get_onboard_sensor (b);
+  g_assert_nonnull (s);
+  g_assert_cmpstr (s->name, ==, "simulated");
+  g_assert_true (s->simulated);
+  g_assert_null (s->axes);
+  b = em_board_find (boards, "arduino-uno", &error);
+  g_assert_no_error (error);
+  s = em_board_get_onboard_sensor (b);
+  g_assert_nonnull (s);
+  g_assert_cmpstr (s->name, ==, "analog");
+  g_assert_false (s->simulated);
+  g_assert_cmpuint (g_strv_length (s->axes), ==, 6);
+  g_assert_cmpstr (s->axes[0], ==, "A0");
+  b = em_board_find (boards, "arduino-mega2560", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (em_board_get_onboard_sensor (b)->axes), ==, 16);
+  b = em_board_find (boards, "nucleo-f446re", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (em_board_get_onboard_sensor (b)->name, ==, "analog");
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GString) json = g_string_new (good);
+      g_autoptr(EmBoard) broken = NULL;
+
+      g_string_truncate (json, json->len - 1);
+      g_string_append_printf (json, ",\"sensors\":%s}", bad[i].sensors);
+      broken = em_board_load_from_data ("bad", json->str, -1, &error);
+      g_assert_null (broken);
+      g_assert_error (error, EM_ERROR, EM_ERROR_INVALID_DATA);
+      g_assert_cmpstr (error->message, ==, bad[i].expect);
+      g_clear_error (&error);
+    }
+  /* Host-fed only: no sensor of its own. */
+  {
+    g_autoptr(GString) json = g_string_new (good);
+    g_autoptr(EmBoard) plain = NULL;
+
+    g_string_truncate (json, json->len - 1);
+    g_string_append (json, ",\"sensors\":[{\"name\":\"host-fed\",\"source\":\"serial\"}]}");
+    plain = em_board_load_from_data ("plain", json->str, -1, &error);
+    g_assert_no_error (error);
+    g_assert_null (em_board_get_onboard_sensor (plain));
+  }
+}
+
 static void
 test_bad_folder (void)
 {
@@ -307,6 +370,7 @@ main (int argc, char **argv)
   g_test_add_func ("/board/usb-match", test_usb_match);
   g_test_add_func ("/board/bad-files", test_bad_files);
   g_test_add_func ("/board/bad-folder", test_bad_folder);
+  g_test_add_func ("/board/sensors", test_sensors);
   g_test_add_func ("/flash/ihex", test_ihex);
   g_test_add_func ("/flash/ihex-bad", test_ihex_bad);
   g_test_add_func ("/flash/fits", test_fits);

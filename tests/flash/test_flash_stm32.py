@@ -151,9 +151,6 @@ class Stm32Flash(unittest.TestCase):
         code, _, err = ft.flash("cortex-m4-emulated", "/dev/null", self.image)
         self.assertEqual(code, ft.EXIT_BAD_INPUT)
         self.assertIn("nothing to flash", err)
-        code, _, err = ft.flash("arduino-mega2560", "/dev/null", self.image)
-        self.assertEqual(code, ft.EXIT_BAD_INPUT)
-        self.assertIn("STK500v2 bootloader is not supported yet", err)
         p = subprocess.run([ft.cli(), "flash", "--board", BOARD, self.image],
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, ft.EXIT_USAGE)

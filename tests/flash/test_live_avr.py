@@ -98,7 +98,7 @@ def run(sim, work):
     board = AvrBoard(sim, os.path.join(out, 'firmware.elf'))
     try:
         h = board.request(frame(0x01, 1), 1, tries=5, wait=2)
-        if ok(h is not None and h[0] == 0x81 and h[2][0] == 1, 'the ATmega2560 answers the hello, protocol 1'):
+        if ok(h is not None and h[0] == 0x81 and h[2][0] == 2, 'the ATmega2560 answers the hello, protocol 2'):
             n_values = struct.unpack('<I', h[2][4:8])[0]
             labels = h[2][8:].split(b'\0')[:struct.unpack('<H', h[2][2:4])[0]]
             ok(n_values == len(ember[0]['window_values']) and [l.decode() for l in labels] ==

@@ -9,19 +9,14 @@
  * builds a c-library into a temporary folder, and a bad folder shows its
  * reason. g_test_init() plus always-fatal makes any GTK warning or
  * critical fail. PNGs, light and dark, land in EMBER_GUI_OUTPUT_DIR. */
-#include <glib/gstdio.h>
-#include <adwaita.h>
-
 #include "gui-util.h"
 #include "em-block-page.h"
 #include "em-block-params.h"
 #include "em-codegen.h"
 #include "em-deploy-page.h"
-#include "em-demo.h"
 #include "em-feature-cache.h"
 #include "em-features.h"
 #include "em-heatmap.h"
-#include "em-impulse.h"
 #include "em-job.h"
 #include "em-learn.h"
 #include "em-scatter-plot.h"
@@ -35,83 +30,12 @@ static EmProject *project;
 static void
 make_project (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EmImpulse) impulse = em_impulse_new ();
   g_autofree char *path = NULL;
-  const char *inputs[] = { "mfcc", NULL };
 
-  tmp_dir = g_dir_make_tmp ("ember-block-gui-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = gui_make_tmp_dir ("ember-block-gui-XXXXXX");
   path = g_build_filename (tmp_dir, "keywords.ember", NULL);
   /* 5 clips per keyword. */
-  project = em_demo_create (path, EM_DEMO_KEYWORDS, 0.1, 7, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (em_input_config_guess (&impulse->input, project, &error));
-  g_assert_no_error (error);
-  em_impulse_add_block (impulse, "mfcc", "mfcc");
-  em_impulse_add_learn_block (impulse, "classification", "classification", inputs);
-  g_assert_true (em_impulse_save (project, impulse, &error));
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-save_pngs (GtkWidget *window, const char *stem)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", stem);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", stem);
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gui_spin (300);
-  gui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  gui_spin (300);
-  gui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-}
-
-static GtkWidget *
-show_in_window (GtkWidget *page, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gui_wait_for (gui_window_drawn, window, 5000));
-  return window;
-}
-
-static GtkWidget *
-find_label (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  project = gui_make_demo_project (path, EM_DEMO_KEYWORDS, 0.1, 7, "mfcc");
 }
 
 static gboolean
@@ -121,22 +45,15 @@ preview_idle (gpointer page)
 }
 
 static gboolean
-job_done (gpointer object)
-{
-  return object != NULL && !em_job_is_running (EM_JOB (object)) &&
-         em_job_get_state (EM_JOB (object)) != EM_JOB_STATE_READY;
-}
-
-static gboolean
 block_job_done (gpointer page)
 {
-  return job_done (em_block_page_get_job (page));
+  return gui_job_done (em_block_page_get_job (page));
 }
 
 static gboolean
 deploy_job_done (gpointer page)
 {
-  return job_done (em_deploy_page_get_job (page));
+  return gui_job_done (em_deploy_page_get_job (page));
 }
 
 static gint64
@@ -177,7 +94,7 @@ test_block_page (void)
   g_assert_nonnull (em_block_registry_lookup (registry, "mfcc"));
 
   page = em_block_page_new (project, registry, "mfcc");
-  window = show_in_window (page, 1200, 900);
+  window = gui_show_in_window (page, 1200, 900);
   g_signal_connect (page, "sample-activated", G_CALLBACK (on_sample_activated), &activated);
 
   /* The preview: MFCC is frames × coefficients, shown as a heatmap with
@@ -236,14 +153,14 @@ test_block_page (void)
     g_assert_no_error (error);
     expected = g_strdup_printf ("%s · %s", em_sample_get_name (sample), em_sample_get_label (sample));
     g_signal_emit_by_name (plot, "point-hovered", picked);
-    g_assert_nonnull (find_label (page, expected));
+    g_assert_nonnull (gui_find_label (page, expected, FALSE));
     g_signal_emit_by_name (plot, "point-hovered", (gint64) -1);
-    g_assert_null (find_label (page, expected));
+    g_assert_null (gui_find_label (page, expected, FALSE));
   }
   g_signal_emit_by_name (plot, "point-activated", picked);
   g_assert_cmpint (activated, ==, picked);
 
-  save_pngs (window, "block-page-mfcc");
+  gui_save_pngs (window, "block-page-mfcc", 300);
   gtk_window_destroy (GTK_WINDOW (window));
   gui_spin (100);
 }
@@ -275,13 +192,13 @@ test_flat_preview (void)
   g_assert_no_error (error);
 
   page = em_block_page_new (project, registry, "flat");
-  window = show_in_window (page, 1000, 800);
+  window = gui_show_in_window (page, 1000, 800);
   g_assert_true (gui_wait_for (preview_idle, page, WAIT_MS));
   if (g_strcmp0 (em_block_page_get_preview_kind (EM_BLOCK_PAGE (page)), "bars") != 0)
     g_test_message ("flat preview: %s", em_block_page_get_last_error (EM_BLOCK_PAGE (page)));
   /* The spectral block refuses audio or shows bars; never a heatmap. */
   g_assert_cmpstr (em_block_page_get_preview_kind (EM_BLOCK_PAGE (page)), !=, "heatmap");
-  save_pngs (window, "block-page-flat");
+  gui_save_pngs (window, "block-page-flat", 300);
   gtk_window_destroy (GTK_WINDOW (window));
 
   g_assert_true (em_impulse_remove_block (impulse, "flat"));
@@ -290,7 +207,7 @@ test_flat_preview (void)
 
   /* A block not in the impulse: a message, no crash. */
   page = em_block_page_new (project, registry, "nope");
-  window = show_in_window (page, 800, 600);
+  window = gui_show_in_window (page, 800, 600);
   g_assert_cmpstr (em_block_page_get_preview_kind (EM_BLOCK_PAGE (page)), ==, "message");
   g_assert_nonnull (em_block_page_get_last_error (EM_BLOCK_PAGE (page)));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -317,7 +234,7 @@ test_deploy_page (void)
       return;
     }
   page = em_deploy_page_new (project, registry);
-  window = show_in_window (page, 900, 700);
+  window = gui_show_in_window (page, 900, 700);
   g_assert_cmpstr (em_deploy_page_get_target (EM_DEPLOY_PAGE (page)), ==, em_codegen_targets ()[0].id);
   em_deploy_page_set_target (EM_DEPLOY_PAGE (page), "c-library");
   g_assert_cmpstr (em_deploy_page_get_target (EM_DEPLOY_PAGE (page)), ==, "c-library");
@@ -349,7 +266,7 @@ test_deploy_page (void)
   g_assert_null (em_deploy_page_get_last_error (EM_DEPLOY_PAGE (page)));
   header = g_build_filename (out_dir, "ember_impulse.h", NULL);
   g_assert_true (g_file_test (header, G_FILE_TEST_IS_REGULAR));
-  save_pngs (window, "deploy-page");
+  gui_save_pngs (window, "deploy-page", 300);
 
   /* Building again into the same folder replaces the earlier build. */
   g_assert_true (gtk_widget_activate_action (page, "deploy.build", NULL));
@@ -377,7 +294,7 @@ test_deploy_page (void)
     g_assert_false (g_file_test (stray_header, G_FILE_TEST_EXISTS));
   }
   gui_spin (300);
-  save_pngs (window, "deploy-page-error");
+  gui_save_pngs (window, "deploy-page-error", 300);
   gtk_window_destroy (GTK_WINDOW (window));
   gui_spin (100);
 }
@@ -387,26 +304,15 @@ main (int argc, char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-
-  have_display = gtk_init_check ();
+  have_display = gui_init (&argc, &argv);
   if (have_display)
-    {
-      adw_init ();
-      make_project ();
-    }
+    make_project ();
 
   g_test_add_func ("/gui/block/mfcc-preview-generate-explore", test_block_page);
   g_test_add_func ("/gui/block/flat-preview", test_flat_preview);
   g_test_add_func ("/gui/block/deploy", test_deploy_page);
   status = g_test_run ();
 
-  if (project != NULL)
-    {
-      g_clear_object (&project);
-      remove_tree (tmp_dir);
-    }
-  g_free (tmp_dir);
+  gui_remove_project (&project, &tmp_dir);
   return status;
 }

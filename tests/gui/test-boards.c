@@ -17,17 +17,13 @@
  * EMBER_GUI_OUTPUT_DIR. */
 #include <signal.h>
 #include <string.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 
 #include "gui-util.h"
 #include "em-board-list.h"
 #include "em-block-registry.h"
-#include "em-demo.h"
 #include "em-error.h"
 #include "em-deploy-page.h"
 #include "em-deploy-page-boards.h"
-#include "em-impulse.h"
 #include "em-job.h"
 #include "em-learn.h"
 #include "em-live-page.h"
@@ -56,23 +52,6 @@ static const char tiny_board[] =
   "  \"sensors\": [ { \"name\": \"host-fed\", \"source\": \"serial\" } ] }";
 
 /* ---- helpers -------------------------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 write_boards (void)
@@ -105,19 +84,10 @@ write_boards (void)
 static void
 make_project (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(EmProject) project = NULL;
-  g_autoptr(EmImpulse) impulse = em_impulse_new ();
-  const char *inputs[] = { "spectral", NULL };
 
   project_path = g_build_filename (tmp_dir, "motion.ember", NULL);
-  project = em_demo_create (project_path, EM_DEMO_MOTION, 0.2, 7, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (em_input_config_guess (&impulse->input, project, &error));
-  em_impulse_add_block (impulse, "spectral", "spectral");
-  em_impulse_add_learn_block (impulse, "classification", "classification", inputs);
-  g_assert_true (em_impulse_save (project, impulse, &error));
-  g_assert_no_error (error);
+  project = gui_make_demo_project (project_path, EM_DEMO_MOTION, 0.2, 7, "spectral");
 }
 
 static gboolean trained;
@@ -140,18 +110,6 @@ train (EmProject *project)
   trained = TRUE;
 }
 
-static GtkWidget *
-show_in_window (GtkWidget *child, int width, int height)
-{
-  GtkWidget *window = adw_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  adw_window_set_content (ADW_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gui_wait_for (gui_window_drawn, child, 5000));
-  return window;
-}
-
 static gboolean
 have_program (const char *name)
 {
@@ -164,6 +122,15 @@ job_done (gpointer boards)
 {
   GObject *job = em_deploy_page_boards_get_job (boards);
   return job != NULL && !em_job_is_running (EM_JOB (job));
+}
+
+static gboolean
+has_latency (gpointer list)
+{
+  const char *line = NULL;
+
+  em_board_list_get_fit (list, "roomy", &line);
+  return line != NULL && strstr (line, "ms") != NULL;
 }
 
 static gboolean
@@ -219,7 +186,7 @@ test_fit_verdicts (void)
   project = em_project_open (project_path, &error);
   g_assert_no_error (error);
   page = em_deploy_page_new (project, em_block_registry_get_default ());
-  window = show_in_window (page, 900, 900);
+  window = gui_show_in_adw_window (page, 900, 900);
   boards = EM_DEPLOY_PAGE_BOARDS (gui_find_widget (page, EM_TYPE_DEPLOY_PAGE_BOARDS));
   g_assert_nonnull (boards);
   list = em_deploy_page_boards_get_list (boards);
@@ -245,8 +212,8 @@ test_fit_verdicts (void)
   em_board_list_set_report (list, &report, 800000);
   g_assert_cmpint (em_board_list_get_fit (list, "roomy", &line), ==, EM_BOARD_FIT_FITS);
   g_test_message ("roomy: %s", line);
-  /* 800 000 instructions at 80 MHz. */
-  g_assert_nonnull (strstr (line, "10.0 ms"));
+  /* 800 000 instructions x 1.25 cycles (the Cortex-M4F default) at 80 MHz. */
+  g_assert_nonnull (strstr (line, "12.5 ms"));
   g_assert_cmpint (em_board_list_get_fit (list, "tiny", &line), ==, EM_BOARD_FIT_DOES_NOT_FIT);
   g_test_message ("tiny: %s", line);
   g_assert_nonnull (strstr (line, "flash 15904 bytes over"));
@@ -267,6 +234,13 @@ test_fit_verdicts (void)
     g_assert_true (g_str_has_prefix (uno_line, "Estimate: "));
     g_assert_nonnull (strstr (uno_line, "RAM 3000 bytes over"));
     g_assert_null (strstr (uno_line, "flash"));
+    /* With a count: an AVR gets no latency from the Cortex-M4F's. */
+    g_clear_pointer (&uno_line, g_free);
+    report.ram = 600;     /* with a measured 500-byte stack: fits the Uno's 2 KiB */
+    report.stack = 500;
+    g_assert_cmpint (em_board_fit_check (uno, &report, 800000, &uno_line), ==, EM_BOARD_FIT_FITS);
+    g_test_message ("uno: %s", uno_line);
+    g_assert_nonnull (strstr (uno_line, "latency not estimated"));
   }
 
   /* The real thing: the trained impulse's library, built and measured. */
@@ -287,6 +261,18 @@ test_fit_verdicts (void)
   g_assert_cmpint (em_board_list_get_fit (list, "tiny", &line), ==, EM_BOARD_FIT_DOES_NOT_FIT);
   g_test_message ("tiny: %s", line);
   g_assert_cmpint (em_board_list_get_fit (list, "cortex-m4-emulated", NULL), ==, EM_BOARD_FIT_FITS);
+  /* Then the instruction count, in a job of its own, gives each row its latency. */
+  if (have_program ("qemu-system-arm"))
+    {
+      g_assert_true (gui_wait_for (has_latency, list, JOB_MS));
+      g_assert_true (gui_wait_for (job_done, boards, JOB_MS));
+      em_board_list_get_fit (list, "roomy", &line);
+      g_test_message ("roomy, measured: %s", line);
+      g_assert_nonnull (strstr (line, " ms"));
+      em_board_list_get_fit (list, "nucleo-f446re", &line);
+      g_test_message ("nucleo, measured: %s", line);
+      g_assert_nonnull (strstr (line, " ms"));
+    }
   gui_spin (200);
   gui_save_png (window, "deploy-boards.png");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -309,7 +295,7 @@ test_missing_board (void)
   project = em_project_open (project_path, &error);
   g_assert_no_error (error);
   page = em_live_page_new (project);
-  window = show_in_window (page, 800, 900);
+  window = gui_show_in_adw_window (page, 800, 900);
   /* The emulated board is the first choice. */
   g_assert_cmpstr (em_live_page_get_board_id (EM_LIVE_PAGE (page)), ==, "cortex-m4-emulated");
   /* Nothing to record before a result. */
@@ -371,7 +357,7 @@ test_flash_board (void)
   g_test_message ("simulator on %s", port);
 
   page = em_deploy_page_new (project, em_block_registry_get_default ());
-  window = show_in_window (page, 900, 900);
+  window = gui_show_in_adw_window (page, 900, 900);
   boards = EM_DEPLOY_PAGE_BOARDS (gui_find_widget (page, EM_TYPE_DEPLOY_PAGE_BOARDS));
   em_board_list_select (em_deploy_page_boards_get_list (boards), "nucleo-f446re");
   em_deploy_page_boards_set_port (boards, port);
@@ -482,35 +468,102 @@ test_deploy_and_live (void)
   gui_spin (200);
 }
 
+static gboolean
+live_simulated_results (gpointer page)
+{
+  const char *status = em_live_page_get_status (page);
+
+  return (em_live_page_get_n_results (page) >= 2 && strstr (status, "Simulated sensor (played back from") != NULL) ||
+         em_live_page_get_last_error (page) != NULL;
+}
+
+/* The Live page's data source: greyed out with the reason on a board
+ * without a sensor of its own; on the emulated board the board's sensor is
+ * the simulated one, fed the testing samples, and the screen says so; the
+ * window behind a result records; Stop ends it. */
+static void
+test_live_sensor (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EmProject) project = NULL;
+  g_autoptr(EmSample) stored = NULL;
+  GtkWidget *page, *window;
+  const char *reason = NULL;
+  gint64 id;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  project = em_project_open (project_path, &error);
+  g_assert_no_error (error);
+  page = em_live_page_new (project);
+  window = gui_show_in_adw_window (page, 800, 900);
+  em_live_page_set_board (EM_LIVE_PAGE (page), "roomy", NULL, NULL);
+  g_assert_false (em_live_page_get_sensor_available (EM_LIVE_PAGE (page), &reason));
+  g_test_message ("roomy: %s", reason);
+  g_assert_nonnull (strstr (reason, "has no sensor of its own"));
+  g_assert_false (em_live_page_set_use_sensor (EM_LIVE_PAGE (page), TRUE));
+  g_assert_false (em_live_page_get_use_sensor (EM_LIVE_PAGE (page)));
+  gui_save_png (window, "live-source-greyed.png");
+
+  em_live_page_set_board (EM_LIVE_PAGE (page), "cortex-m4-emulated", NULL, NULL);
+  g_assert_true (em_live_page_get_sensor_available (EM_LIVE_PAGE (page), &reason));
+  g_assert_null (reason);
+  g_assert_true (em_live_page_set_use_sensor (EM_LIVE_PAGE (page), TRUE));
+  g_assert_true (em_live_page_get_use_sensor (EM_LIVE_PAGE (page)));
+  if (!have_program ("arm-none-eabi-gcc") || !have_program ("qemu-system-arm"))
+    {
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_test_skip ("the run needs arm-none-eabi-gcc and qemu-system-arm");
+      return;
+    }
+  train (project);
+  g_assert_true (gtk_widget_activate_action (page, "live.start", NULL));
+  g_assert_true (gui_wait_for (live_simulated_results, page, LIVE_MS));
+  if (em_live_page_get_last_error (EM_LIVE_PAGE (page)) != NULL)
+    g_test_message ("sensor: %s", em_live_page_get_last_error (EM_LIVE_PAGE (page)));
+  g_assert_null (em_live_page_get_last_error (EM_LIVE_PAGE (page)));
+  g_test_message ("status: %s", em_live_page_get_status (EM_LIVE_PAGE (page)));
+  /* Running: the source cannot change under the session. */
+  g_assert_false (em_live_page_set_use_sensor (EM_LIVE_PAGE (page), FALSE));
+  gui_save_png (window, "live-sensor.png");
+  id = em_live_page_record (EM_LIVE_PAGE (page), "wave", &error);
+  g_assert_no_error (error);
+  stored = em_project_get_sample (project, id, TRUE, &error);
+  g_assert_no_error (error);
+  /* One window of the motion demo: 2 s at 62.5 Hz, 3 axes. */
+  g_assert_cmpuint (em_sample_get_n_frames (stored), ==, 125);
+  g_assert_cmpuint (em_sample_get_n_axes (stored), ==, 3);
+  g_assert_true (gtk_widget_activate_action (page, "live.stop", NULL));
+  g_assert_true (gui_wait_for (live_stopped, page, 30000));
+  g_assert_null (em_live_page_get_last_error (EM_LIVE_PAGE (page)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (100);
+}
+
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *cache = NULL;
   int status;
 
-  tmp_dir = g_dir_make_tmp ("ember-boards-gui-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = gui_make_tmp_dir ("ember-boards-gui-XXXXXX");
   /* Firmware builds go to the user's cache: keep them in here. */
   cache = g_build_filename (tmp_dir, "cache", NULL);
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   write_boards ();
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-  have_display = gtk_init_check ();
+  have_display = gui_init (&argc, &argv);
   if (have_display)
-    {
-      adw_init ();
-      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                        "/org/emberstudio/Ember/icons");
-      make_project ();
-    }
+    make_project ();
   g_test_add_func ("/gui/boards/fit-verdicts", test_fit_verdicts);
   g_test_add_func ("/gui/boards/missing-board", test_missing_board);
   g_test_add_func ("/gui/boards/flash-board", test_flash_board);
   g_test_add_func ("/gui/boards/deploy-and-live", test_deploy_and_live);
+  g_test_add_func ("/gui/boards/live-sensor", test_live_sensor);
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  gui_remove_tree (tmp_dir);
   g_free (project_path);
   g_free (tmp_dir);
   return status;

@@ -9,13 +9,9 @@
  * of both pages, light and dark, land in EMBER_GUI_OUTPUT_DIR. */
 #include <math.h>
 #include <string.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 
 #include "gui-util.h"
 #include "em-dashboard-page.h"
-#include "em-demo.h"
-#include "em-impulse.h"
 #include "em-model-store.h"
 #include "em-model-test.h"
 #include "em-retrain-page.h"
@@ -29,34 +25,6 @@ static char *tmp_dir;
 static EmProject *project;
 
 /* ---- helpers ----------------------------------------------------------------- */
-
-static void
-save_pngs (GtkWidget *window, const char *stem)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", stem);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", stem);
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gui_spin (300);
-  gui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  gui_spin (300);
-  gui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-}
-
-static GtkWidget *
-show_in_window (GtkWidget *page, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gui_wait_for (gui_window_drawn, window, 5000));
-  return window;
-}
 
 static void
 set_epochs (int epochs, int batch_size)
@@ -77,38 +45,13 @@ set_epochs (int epochs, int batch_size)
 static void
 make_project (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EmImpulse) impulse = em_impulse_new ();
   g_autofree char *path = NULL;
-  const char *inputs[] = { "spectral", NULL };
 
-  tmp_dir = g_dir_make_tmp ("ember-dashboard-gui-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = gui_make_tmp_dir ("ember-dashboard-gui-XXXXXX");
   path = g_build_filename (tmp_dir, "motion.ember", NULL);
   /* 5 recordings per class: 16 training, 4 testing. */
-  project = em_demo_create (path, EM_DEMO_MOTION, 0.2, 11, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (em_input_config_guess (&impulse->input, project, &error));
-  g_assert_no_error (error);
-  em_impulse_add_block (impulse, "spectral", "spectral");
-  em_impulse_add_learn_block (impulse, "classification", "classification", inputs);
-  g_assert_true (em_impulse_save (project, impulse, &error));
-  g_assert_no_error (error);
+  project = gui_make_demo_project (path, EM_DEMO_MOTION, 0.2, 11, "spectral");
   set_epochs (EPOCHS, 32);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static gint64
@@ -175,7 +118,7 @@ test_dashboard_untrained (void)
       return;
     }
   page = em_dashboard_page_new (project);
-  window = show_in_window (page, 1000, 900);
+  window = gui_show_in_window (page, 1000, 900);
   g_signal_connect (page, "show-page", G_CALLBACK (record_page), names);
 
   /* The counts are the project's, with their total length. */
@@ -208,7 +151,7 @@ test_dashboard_untrained (void)
   g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "testing");
   g_assert_cmpstr (g_ptr_array_index (names, 1), ==, "block:spectral");
 
-  save_pngs (window, "dashboard-untrained");
+  gui_save_pngs (window, "dashboard-untrained", 300);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -230,13 +173,13 @@ test_retrain (void)
       return;
     }
   page = em_retrain_page_new (project, em_block_registry_get_default ());
-  window = show_in_window (page, 1000, 900);
+  window = gui_show_in_window (page, 1000, 900);
   g_signal_connect_swapped (page, "job-started", G_CALLBACK (g_atomic_int_inc), &started);
   g_assert_cmpuint (em_retrain_page_get_n_steps (EM_RETRAIN_PAGE (page)), ==, 3);
   g_assert_cmpstr (em_retrain_page_get_step_name (EM_RETRAIN_PAGE (page), 0), ==, "features:spectral");
   g_assert_cmpstr (em_retrain_page_get_step_name (EM_RETRAIN_PAGE (page), 1), ==, "train:classification");
   g_assert_cmpstr (em_retrain_page_get_step_name (EM_RETRAIN_PAGE (page), 2), ==, "test:classification");
-  save_pngs (window, "retrain-ready");
+  gui_save_pngs (window, "retrain-ready", 300);
 
   /* The button returns at once; the steps run off the main loop. */
   g_assert_true (gtk_widget_activate_action (page, "retrain.start", NULL));
@@ -268,11 +211,11 @@ test_retrain (void)
   f = percent (r, "float");
   q = percent (r, "int8");
   g_assert_nonnull (strstr (em_retrain_page_get_step_result (EM_RETRAIN_PAGE (page), 2), f));
-  save_pngs (window, "retrain-done");
+  gui_save_pngs (window, "retrain-done", 300);
 
   /* The dashboard shows what the test stored. */
   dash = em_dashboard_page_new (project);
-  dash_window = show_in_window (dash, 1000, 900);
+  dash_window = gui_show_in_window (dash, 1000, 900);
   g_test_message ("state: %s; float %s int8 %s", em_dashboard_page_get_model_state (EM_DASHBOARD_PAGE (dash), "classification"),
                   f, q);
   g_assert_true (g_str_has_prefix (em_dashboard_page_get_model_state (EM_DASHBOARD_PAGE (dash), "classification"),
@@ -283,7 +226,7 @@ test_retrain (void)
                          "out of date"));
   g_assert_cmpstr (em_dashboard_page_get_accuracy_text (EM_DASHBOARD_PAGE (dash), "classification", "float"), ==, f);
   g_assert_cmpstr (em_dashboard_page_get_accuracy_text (EM_DASHBOARD_PAGE (dash), "classification", "int8"), ==, q);
-  save_pngs (dash_window, "dashboard-trained");
+  gui_save_pngs (dash_window, "dashboard-trained", 300);
   gtk_window_destroy (GTK_WINDOW (dash_window));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -312,7 +255,7 @@ test_retrain_cancel (void)
    * lands mid-training even on a fast machine. */
   set_epochs (LONG_EPOCHS, 1);
   page = em_retrain_page_new (project, em_block_registry_get_default ());
-  window = show_in_window (page, 1000, 900);
+  window = gui_show_in_window (page, 1000, 900);
   g_assert_true (gtk_widget_activate_action (page, "retrain.start", NULL));
   g_assert_true (gui_wait_for (training_started, page, WAIT_MS));
   g_test_message ("before cancel: %s", em_retrain_page_get_status (EM_RETRAIN_PAGE (page)));
@@ -336,14 +279,14 @@ test_retrain_cancel (void)
   g_assert_true (g_str_has_prefix (result, "Cancelled"));
   g_assert_nonnull (strstr (result, "previous model is kept"));
   g_assert_cmpstr (em_retrain_page_get_step_result (EM_RETRAIN_PAGE (page), 2), ==, "Not run");
-  save_pngs (window, "retrain-cancelled");
+  gui_save_pngs (window, "retrain-cancelled", 300);
 
   /* The impulse changed (epochs), so the kept model is out of date. */
   dash = em_dashboard_page_new (project);
-  dash_window = show_in_window (dash, 1000, 900);
+  dash_window = gui_show_in_window (dash, 1000, 900);
   g_assert_nonnull (strstr (em_dashboard_page_get_model_state (EM_DASHBOARD_PAGE (dash), "classification"),
                             "out of date"));
-  save_pngs (dash_window, "dashboard-stale");
+  gui_save_pngs (dash_window, "dashboard-stale", 300);
   gtk_window_destroy (GTK_WINDOW (dash_window));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -353,26 +296,15 @@ main (int argc, char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-
-  have_display = gtk_init_check ();
+  have_display = gui_init (&argc, &argv);
   if (have_display)
-    {
-      adw_init ();
-      make_project ();
-    }
+    make_project ();
 
   g_test_add_func ("/gui/dashboard/untrained", test_dashboard_untrained);
   g_test_add_func ("/gui/dashboard/retrain", test_retrain);
   g_test_add_func ("/gui/dashboard/retrain-cancel", test_retrain_cancel);
   status = g_test_run ();
 
-  if (project != NULL)
-    {
-      g_clear_object (&project);
-      remove_tree (tmp_dir);
-    }
-  g_free (tmp_dir);
+  gui_remove_project (&project, &tmp_dir);
   return status;
 }

@@ -9,12 +9,9 @@
  * PNGs, light and dark, land in EMBER_GUI_OUTPUT_DIR. */
 #include <string.h>
 #include <math.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 
 #include "gui-util.h"
 #include "em-data-page.h"
-#include "em-demo.h"
 #include "em-error.h"
 
 #define WAIT_MS 60000
@@ -31,23 +28,6 @@ skip_without_display (void)
     g_test_skip ("no display (run under xvfb-run)");
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 static EmProject *
 make_demo (EmDemoKind kind, const char *name, double scale)
 {
@@ -62,35 +42,6 @@ make_demo (EmDemoKind kind, const char *name, double scale)
     }
   g_assert_no_error (error);
   return project;
-}
-
-static GtkWidget *
-show_in_window (GtkWidget *page, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gui_wait_for (gui_window_drawn, window, 5000));
-  gui_spin (100);
-  return window;
-}
-
-static void
-save_pngs (GtkWidget *window, const char *stem)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", stem);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", stem);
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gui_spin (300);
-  gui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  gui_spin (300);
-  gui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
 }
 
 static gint64
@@ -213,7 +164,8 @@ test_list_and_edits (void)
   g_assert_cmpint (n_yes, >, 1);
 
   page = em_data_page_new (project);
-  window = show_in_window (page, 1280, 800);
+  window = gui_show_in_window (page, 1280, 800);
+  gui_spin (100);
   g_assert_cmpuint (em_data_page_get_n_rows (EM_DATA_PAGE (page)), ==, total);
   expected = g_strdup_printf ("%" G_GINT64_FORMAT " samples", total);
   g_assert_true (g_str_has_prefix (em_data_page_get_summary (EM_DATA_PAGE (page)), expected));
@@ -256,7 +208,7 @@ test_list_and_edits (void)
   g_assert_true (em_sample_viewer_get_playing (viewer));
   while (em_sample_viewer_get_playing (viewer))
     g_main_context_iteration (NULL, TRUE);
-  save_pngs (window, "data-page-audio");
+  gui_save_pngs (window, "data-page-audio", 300);
 
   /* Relabel three rows; Undo puts every label back. */
   before = snapshot (project);
@@ -276,7 +228,7 @@ test_list_and_edits (void)
     g_assert_true (gtk_bitset_contains (set, 0) && gtk_bitset_contains (set, 2));
   }
   gui_spin (200);
-  save_pngs (window, "data-page-relabelled");
+  gui_save_pngs (window, "data-page-relabelled", 300);
   g_assert_true (em_data_page_undo (EM_DATA_PAGE (page)));
   g_assert_false (em_data_page_can_undo (EM_DATA_PAGE (page)));
   g_assert_cmpint (count (project, "maybe", -1), ==, 0);
@@ -371,12 +323,6 @@ write_wav (const char *path, guint rate, guint n)
   g_assert_no_error (error);
 }
 
-static gboolean
-job_done (gpointer job)
-{
-  return !em_job_is_running (job) && em_job_get_state (job) != EM_JOB_STATE_READY;
-}
-
 static void
 on_job_started (EmDataPage *page, EmJob *job, gpointer data)
 {
@@ -406,9 +352,10 @@ test_drop_import (void)
 
   page = em_data_page_new (project);
   g_signal_connect (page, "job-started", G_CALLBACK (on_job_started), &announced);
-  window = show_in_window (page, 1000, 700);
+  window = gui_show_in_window (page, 1000, 700);
+  gui_spin (100);
   g_assert_cmpuint (em_data_page_get_n_rows (EM_DATA_PAGE (page)), ==, 0);
-  save_pngs (window, "data-page-empty");
+  gui_save_pngs (window, "data-page-empty", 300);
 
   /* "beep.01.wav": the label comes from the name, as in the CLI. */
   wav = g_build_filename (tmp_dir, "beep.01.wav", NULL);
@@ -422,7 +369,7 @@ test_drop_import (void)
   job = g_object_ref (em_data_page_import_drop (EM_DATA_PAGE (page), &value));
   g_value_unset (&value);
   g_assert_true (announced == job);
-  g_assert_true (gui_wait_for (job_done, job, WAIT_MS));
+  g_assert_true (gui_wait_for (gui_job_done, job, WAIT_MS));
   g_assert_cmpint (em_job_get_state (job), ==, EM_JOB_STATE_SUCCEEDED);
   g_assert_cmpint (count (project, "beep", -1), ==, 1);
   wait_rows (EM_DATA_PAGE (page), 1);
@@ -502,7 +449,8 @@ test_viewer_series (void)
   if (project == NULL)
     return;
   page = em_data_page_new (project);
-  window = show_in_window (page, 1280, 800);
+  window = gui_show_in_window (page, 1280, 800);
+  gui_spin (100);
   viewer = em_data_page_get_viewer (EM_DATA_PAGE (page));
   gtk_selection_model_select_item (em_data_page_get_selection (EM_DATA_PAGE (page)), 0, TRUE);
   first = row_sample (EM_DATA_PAGE (page), 0);
@@ -521,10 +469,10 @@ test_viewer_series (void)
   g_assert_true (em_line_plot_get_zoomed (plot));
   em_line_plot_get_view (plot, &zx0, &zx1, &y0, &y1);
   g_assert_cmpfloat (zx1 - zx0, <, (x1 - x0) * 0.75);
-  save_pngs (window, "data-page-series-zoomed");
+  gui_save_pngs (window, "data-page-series-zoomed", 300);
   em_line_plot_reset_zoom (plot);
   g_assert_false (em_line_plot_get_zoomed (plot));
-  save_pngs (window, "data-page-series");
+  gui_save_pngs (window, "data-page-series", 300);
   edit_details (project, viewer);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -546,7 +494,8 @@ test_viewer_image (void)
   if (project == NULL)
     return;
   page = em_data_page_new (project);
-  window = show_in_window (page, 1280, 800);
+  window = gui_show_in_window (page, 1280, 800);
+  gui_spin (100);
   viewer = em_data_page_get_viewer (EM_DATA_PAGE (page));
 
   /* The demo has no boxes; give the first image two, as a detection
@@ -562,7 +511,7 @@ test_viewer_image (void)
   g_assert_cmpint (em_sample_viewer_get_sample_id (viewer), ==, em_sample_get_id (first));
   g_assert_cmpstr (em_sample_viewer_get_mode (viewer), ==, "image");
   g_assert_cmpuint (em_sample_get_n_boxes (em_sample_viewer_get_sample (viewer)), ==, 2);
-  save_pngs (window, "data-page-image");
+  gui_save_pngs (window, "data-page-image", 300);
   /* The image view drew both boxes in its last frame. */
   g_assert_cmpuint (em_sample_viewer_get_n_boxes_drawn (viewer), ==, 2);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -570,26 +519,10 @@ test_viewer_image (void)
 
 /* ---- 100k rows ------------------------------------------------------------ */
 
-static GtkWidget *
-find_label_text (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label_text (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 last_row_shown (gpointer window)
 {
-  return find_label_text (window, "s99999") != NULL;
+  return gui_find_label (window, "s99999", TRUE) != NULL;
 }
 
 static void
@@ -625,7 +558,8 @@ test_hundred_thousand (void)
   g_assert_no_error (error);
 
   page = em_data_page_new (project);
-  window = show_in_window (page, 1280, 800);
+  window = gui_show_in_window (page, 1280, 800);
+  gui_spin (100);
   g_assert_cmpuint (em_data_page_get_n_rows (EM_DATA_PAGE (page)), ==, 100000);
   /* Jump to the end: only the visible page is read, and the last row
    * turns up. */
@@ -648,15 +582,10 @@ main (int argc, char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
   /* No sound card in CI: play into a sink that just takes the buffers. */
   g_setenv ("EMBER_AUDIO_SINK", "fakesink sync=false", TRUE);
-
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
-  tmp_dir = g_dir_make_tmp ("ember-data-page-XXXXXX", NULL);
+  have_display = gui_init (&argc, &argv);
+  tmp_dir = gui_make_tmp_dir ("ember-data-page-XXXXXX");
 
   g_test_add_func ("/gui/data-page/list-and-edits", test_list_and_edits);
   g_test_add_func ("/gui/data-page/drop-import", test_drop_import);
@@ -665,7 +594,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/data-page/hundred-thousand", test_hundred_thousand);
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  gui_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

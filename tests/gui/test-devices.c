@@ -11,8 +11,6 @@
 #include <pty.h>
 #include <termios.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 #include <libsoup/soup.h>
 
 #include "gui-util.h"
@@ -39,23 +37,6 @@ skip_without_display (void)
   return !have_display;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 static EmProject *
 make_project (void)
 {
@@ -66,18 +47,6 @@ make_project (void)
 
   g_assert_no_error (error);
   return project;
-}
-
-static GtkWidget *
-show_in_window (GtkWidget *child, int width, int height)
-{
-  GtkWidget *window = adw_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  adw_window_set_content (ADW_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gui_wait_for (gui_window_drawn, child, 5000));
-  return window;
 }
 
 static gint64
@@ -116,23 +85,6 @@ find_with_text (GtkWidget *root, GType type, const char *prefix)
   return NULL;
 }
 
-static void
-save_both (GtkWidget *window, const char *stem)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", stem);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", stem);
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gui_spin (100);
-  /* The window, not the widget alone: it paints the background. */
-  gui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  gui_spin (100);
-  gui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-}
-
 /* ---- devices listed ------------------------------------------------------- */
 
 static void
@@ -146,7 +98,7 @@ test_lists_devices (void)
     return;
   project = make_project ();
   page = em_devices_page_new (project);
-  window = show_in_window (page, 800, 900);
+  window = gui_show_in_adw_window (page, 800, 900);
   g_assert_nonnull (find_with_text (page, ADW_TYPE_ACTION_ROW, "Test microphone"));
   g_assert_nonnull (find_with_text (page, ADW_TYPE_ACTION_ROW, "Test camera"));
   /* The ports the core sees; with none the page says so rather than showing nothing. */
@@ -248,7 +200,7 @@ test_server (void)
   key = em_project_get_setting (project, "api_key");
   g_assert_nonnull (key);
   page = em_devices_page_new (project);
-  window = show_in_window (page, 800, 1100);
+  window = gui_show_in_adw_window (page, 800, 1100);
   /* The key is shown for people to copy into their device. */
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_with_text (page, ADW_TYPE_ACTION_ROW, "API key"))),
                    ==, key);
@@ -271,7 +223,7 @@ test_server (void)
   g_assert_nonnull (find_with_text (count_row, GTK_TYPE_LABEL, "1"));
   /* The received sample is listed by name. */
   g_assert_nonnull (find_with_text (page, ADW_TYPE_ACTION_ROW, "tone"));
-  save_both (window, "devices-page");
+  gui_save_pngs (window, "devices-page", 100);
 
   /* Off: the port closes and a post is refused by the network, not stored. */
   gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
@@ -347,7 +299,7 @@ test_serial (void)
 
   project = make_project ();
   page = em_devices_page_new (project);
-  window = show_in_window (page, 800, 1100);
+  window = gui_show_in_adw_window (page, 800, 1100);
   em_devices_page_set_serial_port (EM_DEVICES_PAGE (page), ttyname (slave));
 
   g_signal_emit_by_name (find_with_text (page, GTK_TYPE_BUTTON, "_Detect"), "clicked");
@@ -428,7 +380,7 @@ test_record_audio (void)
   panel = em_record_panel_new (project);
   g_object_set (panel, "countdown", 0, NULL);
   g_signal_connect (panel, "sample-recorded", G_CALLBACK (on_recorded), &id);
-  window = show_in_window (panel, 600, 500);
+  window = gui_show_in_adw_window (panel, 600, 500);
   g_assert_true (em_record_panel_select_device (EM_RECORD_PANEL (panel), TEST_MIC));
   /* The meter follows the 0.5-volume sine before anything is recorded. */
   g_assert_true (gui_wait_for (level_moves, panel, WAIT_MS));
@@ -469,7 +421,7 @@ test_camera (void)
   panel = em_record_panel_new (project);
   g_object_set (panel, "countdown", 0, NULL);
   g_signal_connect (panel, "sample-recorded", G_CALLBACK (on_recorded), &id);
-  window = show_in_window (panel, 600, 620);
+  window = gui_show_in_adw_window (panel, 600, 620);
   g_assert_true (em_record_panel_select_device (EM_RECORD_PANEL (panel), TEST_CAM));
   g_assert_true (gui_wait_for (frames_shown, panel, WAIT_MS));
   picture = gui_find_widget (panel, GTK_TYPE_PICTURE);
@@ -477,7 +429,7 @@ test_camera (void)
   g_assert_true (GDK_IS_TEXTURE (paintable));
   g_assert_cmpint (gdk_texture_get_width (GDK_TEXTURE (paintable)), ==, 320);
   g_assert_cmpint (gdk_texture_get_height (GDK_TEXTURE (paintable)), ==, 240);
-  save_both (window, "record-panel-camera");
+  gui_save_pngs (window, "record-panel-camera", 100);
 
   /* A shot goes in as an image sample, and the preview comes back after it. */
   em_record_panel_record (EM_RECORD_PANEL (panel));
@@ -500,7 +452,7 @@ test_no_device (void)
   g_unsetenv ("EMBER_CAPTURE_DEVICES");
   project = make_project ();
   panel = em_record_panel_new (project);
-  window = show_in_window (panel, 600, 400);
+  window = gui_show_in_adw_window (panel, 600, 400);
   stack = gui_find_widget (panel, GTK_TYPE_STACK);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "none");
   g_assert_true (gtk_widget_get_visible (find_with_text (panel, GTK_TYPE_LABEL, "No microphone or camera found")));
@@ -509,7 +461,7 @@ test_no_device (void)
   em_record_panel_record (EM_RECORD_PANEL (panel));
   gui_spin (100);
   g_assert_cmpint (count_samples (project), ==, 0);
-  save_both (window, "record-panel-empty");
+  gui_save_pngs (window, "record-panel-empty", 100);
   gtk_window_destroy (GTK_WINDOW (window));
   g_setenv ("EMBER_CAPTURE_DEVICES", saved, TRUE);
 }
@@ -520,14 +472,9 @@ main (int argc, char *argv[])
   g_autofree char *devices = g_strdup_printf ("audio=%s;video=%s", TEST_MIC, TEST_CAM);
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
   g_setenv ("EMBER_CAPTURE_DEVICES", devices, TRUE);
-
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
-  tmp_dir = g_dir_make_tmp ("ember-devices-XXXXXX", NULL);
+  have_display = gui_init (&argc, &argv);
+  tmp_dir = gui_make_tmp_dir ("ember-devices-XXXXXX");
 
   g_test_add_func ("/gui/devices/lists-devices", test_lists_devices);
   g_test_add_func ("/gui/devices/server", test_server);
@@ -537,7 +484,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/devices/no-device", test_no_device);
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  gui_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

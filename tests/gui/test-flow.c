@@ -9,19 +9,16 @@
  * every page photographed again. Each step checks what the project stored.
  * g_test_init() plus always-fatal warnings make any GTK warning or critical
  * fail the test. PNGs land in EMBER_GUI_OUTPUT_DIR as flow-*.png. */
-#include <glib/gstdio.h>
-
+#include "gui-util.h"
 #include "em-window.h"
 #include "em-impulse-page.h"
 #include "em-block-params.h"
 #include "em-learn-page.h"
 #include "em-testing-page.h"
 #include "em-confusion-matrix.h"
-#include "em-demo.h"
 #include "em-error.h"
 #include "em-features.h"
 #include "em-model-store.h"
-#include "gui-util.h"
 
 #define WAIT_MS 5000
 #define JOB_MS 100000
@@ -102,12 +99,6 @@ has_link (EmGraphModel *model, const char *from, const char *to)
 }
 
 static gboolean
-job_done (gpointer job)
-{
-  return !em_job_is_running (job);
-}
-
-static gboolean
 not_training (gpointer page)
 {
   return !em_learn_page_get_training (page);
@@ -123,7 +114,6 @@ static void
 test_flow (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autoptr(EmProject) project = NULL;
   g_autoptr(EmImpulse) stored = NULL;
   g_autoptr(EmModel) model = NULL;
@@ -146,12 +136,7 @@ test_flow (void)
     }
 
   /* Open the project; every page before there is an impulse. */
-  window = em_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  file = g_file_new_for_path (project_path);
-  g_assert_true (em_window_open_file (window, file));
-  g_assert_true (gui_wait_for (gui_window_drawn, window, WAIT_MS));
+  window = gui_open_project_window (project_path, 1280, 800, WAIT_MS);
   pages = em_window_list_pages (window);
   g_assert_true (g_strv_contains ((const char * const *) pages, "impulse"));
   g_assert_true (g_strv_contains ((const char * const *) pages, "testing"));
@@ -204,22 +189,8 @@ test_flow (void)
   g_assert_no_error (error);
   g_assert_nonnull (job);
   g_object_ref (job);
-  g_assert_true (gui_wait_for (job_done, job, JOB_MS));
-  if (em_job_get_error (job) != NULL)
-    g_test_message ("features: %s", em_job_get_error (job)->message);
-  g_assert_cmpint (em_job_get_state (job), ==, EM_JOB_STATE_SUCCEEDED);
-  {
-    GPtrArray *summaries = em_job_get_result (job);
-    EmFeatureSummary *s;
-
-    g_assert_nonnull (summaries);
-    g_assert_cmpuint (summaries->len, ==, 1);
-    s = g_ptr_array_index (summaries, 0);
-    g_assert_cmpstr (s->block_id, ==, "spectral");
-    g_assert_cmpuint (s->n_windows, >, 0);
-    g_assert_cmpuint (s->rows * s->cols, >, 0);
-    g_test_message ("features: %u windows of %u × %u", s->n_windows, s->rows, s->cols);
-  }
+  gui_assert_job_succeeds (job, JOB_MS, "features");
+  gui_assert_feature_summary (job, "spectral");
   g_object_unref (job);
 
   /* Train from the learning block's page. */
@@ -279,37 +250,14 @@ test_flow (void)
   gui_spin (50);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-  have_display = gtk_init_check ();
-  if (have_display)
-    {
-      adw_init ();
-      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                        "/org/emberstudio/Ember/icons");
-    }
-  project_dir = g_dir_make_tmp ("ember-flow-XXXXXX", &error);
-  g_assert_no_error (error);
+  have_display = gui_init (&argc, &argv);
+  project_dir = gui_make_tmp_dir ("ember-flow-XXXXXX");
   project_path = g_build_filename (project_dir, "motion.ember", NULL);
   if (have_display)
     {
@@ -320,7 +268,7 @@ main (int argc, char *argv[])
     }
   g_test_add_func ("/gui/flow/demo-to-tested-model", test_flow);
   status = g_test_run ();
-  remove_tree (project_dir);
+  gui_remove_tree (project_dir);
   g_free (project_path);
   g_free (project_dir);
   return status;

@@ -8,10 +8,10 @@
  * fail at its deadline). Progress must reach the main thread, the
  * indicator must show it, and Cancel in the indicator must stop a job that
  * would otherwise run for minutes. */
+#include "gui-util.h"
 #include "em-window.h"
 #include "em-job.h"
 #include "em-jobs-indicator.h"
-#include "gui-util.h"
 
 #define STEPS 60
 
@@ -72,12 +72,6 @@ fraction_cb (EmJob *job, GParamSpec *pspec, Seen *seen)
 }
 
 static gboolean
-job_done (gpointer job)
-{
-  return !em_job_is_running (job);
-}
-
-static gboolean
 bar_moved (gpointer indicator_job)
 {
   GtkWidget **pair = indicator_job;
@@ -125,7 +119,7 @@ test_responsive (void)
   gui_save_png (GTK_WIDGET (window), "jobs-running.png");
   /* The popover is a surface of its own: photograph it too. */
   gui_save_png (gui_find_widget (GTK_WIDGET (indicator), GTK_TYPE_POPOVER), "jobs-popover.png");
-  g_assert_true (gui_wait_for (job_done, job, 60000));
+  g_assert_true (gui_wait_for (gui_job_done, job, 60000));
   g_source_remove (tick_id);
 
   g_assert_cmpint (em_job_get_state (job), ==, EM_JOB_STATE_SUCCEEDED);
@@ -192,7 +186,7 @@ test_cancel (void)
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
   g_assert_false (gtk_widget_get_sensitive (button));
-  g_assert_true (gui_wait_for (job_done, job, 30000));
+  g_assert_true (gui_wait_for (gui_job_done, job, 30000));
   g_source_remove (tick_id);
 
   g_assert_cmpint (em_job_get_state (job), ==, EM_JOB_STATE_CANCELLED);
@@ -237,18 +231,8 @@ test_threaded_reports (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
   main_thread = g_thread_self ();
-
-  have_display = gtk_init_check ();
-  if (have_display)
-    {
-      adw_init ();
-      /* What GtkApplication does from its resource base path. */
-      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                        "/org/emberstudio/Ember/icons");
-    }
+  have_display = gui_init (&argc, &argv);
 
   g_test_add_func ("/gui/jobs/threaded-reports", test_threaded_reports);
   g_test_add_func ("/gui/jobs/responsive", test_responsive);

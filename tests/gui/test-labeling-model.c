@@ -10,14 +10,11 @@
  * meanwhile when it opens). PNGs, light and dark, land in
  * EMBER_GUI_OUTPUT_DIR. */
 #include <string.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 
 #include "gui-util.h"
 #include "em-window.h"
 #include "em-labeling-page.h"
 #include "em-box-proposal-model.h"
-#include "em-demo.h"
 #include "em-learn.h"
 #include "em-model-store.h"
 
@@ -30,23 +27,6 @@ static char *project_path;
 static gint64 target_id, other_id;
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 static EmProject *
 open_project (void)
@@ -100,22 +80,6 @@ static void
 activate (gpointer widget, const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (widget), action, NULL));
-}
-
-static void
-save_pngs (GtkWidget *window, const char *stem)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", stem);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", stem);
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gui_spin (200);
-  gui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  gui_spin (200);
-  gui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
 }
 
 static gboolean
@@ -188,7 +152,6 @@ assert_model_proposals (EmBoxEditor *editor, GArray *expected)
 static void
 test_model_proposals (void)
 {
-  g_autoptr(GFile) file = NULL;
   g_autoptr(EmProject) project = open_project ();
   g_autoptr(GArray) expected = model_proposals (project, target_id);
   g_autoptr(GArray) expected_other = model_proposals (project, other_id);
@@ -208,12 +171,7 @@ test_model_proposals (void)
   g_assert_cmpuint (expected->len, >=, 2);
   g_assert_cmpuint (expected_other->len, >=, 1);
 
-  file = g_file_new_for_path (project_path);
-  window = em_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (em_window_open_file (window, file));
-  g_assert_true (gui_wait_for (gui_window_drawn, window, WAIT_MS));
+  window = gui_open_project_window (project_path, 1000, 700, WAIT_MS);
   activate (window, "win.label-images");
   g_assert_cmpstr (em_window_get_visible_page (window), ==, "labeling");
   g_assert_true (gui_wait_for (page_shown, window, WAIT_MS));
@@ -228,7 +186,7 @@ test_model_proposals (void)
   g_assert_cmpuint (stored_n_boxes (target_id), ==, 0);
   g_assert_true (shows_model_proposals (page));
   gui_spin (100);
-  save_pngs (GTK_WIDGET (window), "labeling-model-proposals");
+  gui_save_pngs (GTK_WIDGET (window), "labeling-model-proposals", 200);
 
   /* A click inside one accepts that one, as a box like any other. */
   {
@@ -257,7 +215,7 @@ test_model_proposals (void)
       g_assert_cmpfloat_with_epsilon (b->height, e->height, 1e-6);
     }
   g_assert_true (gui_wait_for (bar_closed, page, WAIT_MS));
-  save_pngs (GTK_WIDGET (window), "labeling-model-accepted");
+  gui_save_pngs (GTK_WIDGET (window), "labeling-model-accepted", 200);
   /* Accepting is undoable. */
   activate (editor, "editor.undo");
   g_assert_cmpuint (stored_n_boxes (target_id), ==, 1);
@@ -358,19 +316,15 @@ main (int argc, char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
-  tmp_dir = g_dir_make_tmp ("ember-labeling-model-XXXXXX", NULL);
+  have_display = gui_init (&argc, &argv);
+  tmp_dir = gui_make_tmp_dir ("ember-labeling-model-XXXXXX");
   if (have_display)
     make_project ();
 
   g_test_add_func ("/gui/labeling-model/proposals", test_model_proposals);
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  gui_remove_tree (tmp_dir);
   g_free (tmp_dir);
   g_free (project_path);
   return status;

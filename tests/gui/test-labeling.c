@@ -11,13 +11,10 @@
  * g_test_init() plus g_log_set_always_fatal() make every GLib/GTK warning
  * fatal. PNGs, light and dark, land in EMBER_GUI_OUTPUT_DIR. */
 #include <string.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 
 #include "gui-util.h"
 #include "em-window.h"
 #include "em-labeling-page.h"
-#include "em-demo.h"
 #include "em-image.h"
 
 #define WAIT_MS 10000
@@ -30,23 +27,6 @@ static char *project_path;
 static gint64 burst_first_id, burst_next_id;
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 /* The sample as stored, read through a connection of our own. */
 static EmSample *
@@ -145,22 +125,6 @@ pick_label (EmBoxEditor *editor, const char *label)
   g_assert_true (gui_wait_for (popover_hidden, picker, WAIT_MS));
 }
 
-static void
-save_pngs (GtkWidget *window, const char *stem)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", stem);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", stem);
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gui_spin (200);
-  gui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  gui_spin (200);
-  gui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-}
-
 static gboolean
 page_shown (gpointer window)
 {
@@ -174,13 +138,8 @@ page_shown (gpointer window)
 static EmLabelingPage *
 open_queue (EmWindow **out_window)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (project_path);
-  EmWindow *window = em_window_new (NULL);
+  EmWindow *window = gui_open_project_window (project_path, 1000, 700, WAIT_MS);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (em_window_open_file (window, file));
-  g_assert_true (gui_wait_for (gui_window_drawn, window, WAIT_MS));
   g_assert_cmpstr (em_window_get_visible_page (window), ==, "data");
   activate (window, "win.label-images");
   g_assert_cmpstr (em_window_get_visible_page (window), ==, "labeling");
@@ -365,7 +324,7 @@ test_edit (void)
     g_assert_cmpfloat (em_box_editor_get_zoom (editor), ==, 1);
   }
   em_box_editor_select (editor, 0);
-  save_pngs (GTK_WIDGET (window), "labeling-edit");
+  gui_save_pngs (GTK_WIDGET (window), "labeling-edit", 200);
 
   /* Back to Data acquisition. */
   activate (page, "labeling.close");
@@ -426,7 +385,7 @@ test_queue_and_tracker (void)
     }
   /* Proposals are not labels until accepted. */
   g_assert_cmpuint (stored_n_boxes (burst_next_id), ==, 0);
-  save_pngs (GTK_WIDGET (window), "labeling-proposals");
+  gui_save_pngs (GTK_WIDGET (window), "labeling-proposals", 200);
 
   /* Reject drops them, storing nothing; coming back proposes again. */
   g_assert_true (gtk_revealer_get_reveal_child (proposal_bar (page)));
@@ -481,7 +440,7 @@ test_queue_and_tracker (void)
   g_clear_pointer (&text, g_free);
   text = g_strdup_printf ("0 of %u left", queued);
   g_assert_cmpstr (left_text (page), ==, text);
-  save_pngs (GTK_WIDGET (window), "labeling-done");
+  gui_save_pngs (GTK_WIDGET (window), "labeling-done", 200);
   /* The sidebar's Data acquisition row leads back too. */
   g_assert_true (em_window_show_page (window, "data"));
   g_assert_cmpstr (em_window_get_visible_page (window), ==, "data");
@@ -581,12 +540,8 @@ main (int argc, char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
-  tmp_dir = g_dir_make_tmp ("ember-labeling-XXXXXX", NULL);
+  have_display = gui_init (&argc, &argv);
+  tmp_dir = gui_make_tmp_dir ("ember-labeling-XXXXXX");
   make_project ();
 
   g_test_add_func ("/gui/labeling/edit", test_edit);
@@ -594,7 +549,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/labeling/no-images", test_no_images);
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  gui_remove_tree (tmp_dir);
   g_free (tmp_dir);
   g_free (project_path);
   return status;

@@ -8,11 +8,8 @@
  * g_test_init() makes every GLib/GTK warning and critical fatal. PNGs of
  * both pages, light and dark, land in EMBER_GUI_OUTPUT_DIR. */
 #include <math.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 
-#include "em-demo.h"
-#include "em-impulse.h"
+#include "gui-util.h"
 #include "em-learn-page.h"
 #include "em-model-store.h"
 #include "em-model-test.h"
@@ -24,116 +21,6 @@
 static gboolean have_display;
 
 /* ---- helpers -------------------------------------------------------------- */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for (Condition cond, gpointer data, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return ok;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-}
-
-static GtkWidget *
-find_shown_label (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_shown_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-window_drawn (gpointer data)
-{
-  GtkWidget *w = data;
-
-  return gtk_widget_get_mapped (w) && gtk_widget_get_width (w) > 0 && gtk_widget_get_height (w) > 0;
-}
-
-static void
-save_png (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("EMBER_GUI_OUTPUT_DIR");
-  g_autofree char *path = g_build_filename (dir != NULL ? dir : g_get_tmp_dir (), name, NULL);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("wrote %s", path);
-}
-
-/* light and dark PNGs of @window */
-static void
-save_pngs (GtkWidget *window, const char *stem)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", stem);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", stem);
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  spin (300);
-  save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  spin (300);
-  save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-}
-
-static GtkWidget *
-show_in_window (GtkWidget *page, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (window_drawn, window, 5000));
-  return window;
-}
 
 static void
 count_change (gpointer instance, guint *changes)
@@ -149,37 +36,12 @@ static EmProject *project;
 static void
 make_project (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EmImpulse) impulse = em_impulse_new ();
   g_autofree char *path = NULL;
-  const char *inputs[] = { "spectral", NULL };
 
-  tmp_dir = g_dir_make_tmp ("ember-learn-gui-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = gui_make_tmp_dir ("ember-learn-gui-XXXXXX");
   path = g_build_filename (tmp_dir, "motion.ember", NULL);
   /* 5 recordings per class: 16 training, 4 testing. */
-  project = em_demo_create (path, EM_DEMO_MOTION, 0.2, 7, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (em_input_config_guess (&impulse->input, project, &error));
-  g_assert_no_error (error);
-  em_impulse_add_block (impulse, "spectral", "spectral");
-  em_impulse_add_learn_block (impulse, "classification", "classification", inputs);
-  g_assert_true (em_impulse_save (project, impulse, &error));
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
+  project = gui_make_demo_project (path, EM_DEMO_MOTION, 0.2, 7, "spectral");
 }
 
 static JsonNode *
@@ -277,7 +139,7 @@ test_layer_list (void)
       return;
     }
   list = EM_LAYER_LIST (em_layer_list_new ());
-  window = show_in_window (GTK_WIDGET (list), 700, 400);
+  window = gui_show_in_window (GTK_WIDGET (list), 700, 400);
   g_signal_connect (list, "changed", G_CALLBACK (count_change), &changes);
 
   /* Not JSON, and JSON that is not an architecture: refused, list unchanged. */
@@ -329,8 +191,8 @@ test_layer_list (void)
   g_assert_true (em_layer_list_set_architecture (list, json, &error));
   g_assert_cmpuint (em_layer_list_get_n_layers (list), ==, 4);
 
-  spin (200);
-  save_png (window, "layer-list.png");
+  gui_spin (200);
+  gui_save_png (window, "layer-list.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -366,12 +228,12 @@ test_learn_and_test (void)
 
   /* No model yet: the testing page says to train first. */
   testing = em_testing_page_new (project, registry);
-  test_window = show_in_window (testing, 1200, 820);
-  g_assert_nonnull (find_shown_label (testing, "No Trained Model"));
-  save_png (test_window, "testing-page-untrained.png");
+  test_window = gui_show_in_window (testing, 1200, 820);
+  g_assert_nonnull (gui_find_label (testing, "No Trained Model", TRUE));
+  gui_save_png (test_window, "testing-page-untrained.png");
 
   learn = em_learn_page_new (project, registry, "classification");
-  learn_window = show_in_window (learn, 1280, 1000);
+  learn_window = gui_show_in_window (learn, 1280, 1000);
   watch.page = EM_LEARN_PAGE (learn);
   g_assert_cmpstr (em_learn_page_get_block_id (EM_LEARN_PAGE (learn)), ==, "classification");
   g_assert_cmpint (em_learn_page_get_model_time (EM_LEARN_PAGE (learn)), ==, 0);
@@ -392,7 +254,7 @@ test_learn_and_test (void)
   g_assert_nonnull (layers);
   g_assert_cmpuint (em_layer_list_get_n_layers (layers), ==, 0);
   g_assert_true (gtk_widget_activate_action (learn, "learn.reset-architecture", NULL));
-  g_assert_true (wait_for (has_layers, learn, WAIT_MS));
+  g_assert_true (gui_wait_for (has_layers, learn, WAIT_MS));
   g_assert_cmpstr (em_layer_list_get_layer_type (layers, 0), ==, "dense");
   g_assert_cmpstr (em_layer_list_get_layer_type (layers, em_layer_list_get_n_layers (layers) - 1), ==, "softmax");
   arch = stored_param ("architecture");
@@ -417,7 +279,7 @@ test_learn_and_test (void)
   g_assert_true (gtk_widget_activate_action (learn, "learn.train", NULL));
   g_assert_true (em_learn_page_get_training (EM_LEARN_PAGE (learn)));
   g_assert_cmpint (em_learn_page_get_model_time (EM_LEARN_PAGE (learn)), ==, 0);
-  g_assert_true (wait_for (not_training, learn, WAIT_MS));
+  g_assert_true (gui_wait_for (not_training, learn, WAIT_MS));
   g_source_remove (tick);
   g_test_message ("status: %s; %u live points, %u ticks", em_learn_page_get_status (EM_LEARN_PAGE (learn)),
                   watch.live_points, watch.ticks);
@@ -441,16 +303,16 @@ test_learn_and_test (void)
   params_text = g_strdup_printf ("%" G_GINT64_FORMAT,
                                  json_object_get_int_member (json_object_get_object_member (
                                    json_node_get_object (report), "model"), "params"));
-  g_assert_nonnull (find_shown_label (learn, params_text));
-  g_assert_nonnull (find_shown_label (learn, "Not available yet"));
-  save_pngs (learn_window, "learn-page");
+  g_assert_nonnull (gui_find_label (learn, params_text, TRUE));
+  g_assert_nonnull (gui_find_label (learn, "Not available yet", TRUE));
+  gui_save_pngs (learn_window, "learn-page", 300);
 
   /* Classify all: the page shows what the project stored. */
   em_testing_page_reload (EM_TESTING_PAGE (testing));
-  g_assert_nonnull (find_shown_label (testing, "Not Tested Yet"));
+  g_assert_nonnull (gui_find_label (testing, "Not Tested Yet", TRUE));
   g_assert_true (gtk_widget_activate_action (testing, "testing.classify-all", NULL));
   g_assert_true (em_testing_page_get_testing (EM_TESTING_PAGE (testing)));
-  g_assert_true (wait_for (not_testing, testing, WAIT_MS));
+  g_assert_true (gui_wait_for (not_testing, testing, WAIT_MS));
   g_test_message ("testing status: %s", em_testing_page_get_status (EM_TESTING_PAGE (testing)));
   g_assert_cmpstr (em_testing_page_get_status (EM_TESTING_PAGE (testing)), ==, "Testing finished");
   stored = em_model_test_load (project, "classification", &error);
@@ -462,20 +324,20 @@ test_learn_and_test (void)
   float_metrics = json_object_get_object_member (tested, "float");
   expected = g_strdup_printf ("%.1f%%", 100 * json_object_get_double_member (float_metrics, "accuracy"));
   g_assert_cmpstr (em_testing_page_get_accuracy_text (EM_TESTING_PAGE (testing), "float"), ==, expected);
-  g_assert_nonnull (find_shown_label (testing, expected));
+  g_assert_nonnull (gui_find_label (testing, expected, TRUE));
   if (!json_object_get_null_member (tested, "int8"))
     {
       g_autofree char *int8 = g_strdup_printf (
         "%.1f%%", 100 * json_object_get_double_member (json_object_get_object_member (tested, "int8"), "accuracy"));
       g_assert_cmpstr (em_testing_page_get_accuracy_text (EM_TESTING_PAGE (testing), "int8"), ==, int8);
     }
-  spin (200);
-  save_pngs (test_window, "testing-page");
+  gui_spin (200);
+  gui_save_pngs (test_window, "testing-page", 300);
   gtk_window_destroy (GTK_WINDOW (test_window));
 
   /* A fresh page shows the stored results as it opens. */
   testing = em_testing_page_new (project, registry);
-  test_window = show_in_window (testing, 1200, 820);
+  test_window = gui_show_in_window (testing, 1200, 820);
   g_assert_cmpstr (em_testing_page_get_accuracy_text (EM_TESTING_PAGE (testing), "float"), ==, expected);
   gtk_window_destroy (GTK_WINDOW (test_window));
 
@@ -488,10 +350,10 @@ test_learn_and_test (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs_spin), 1000);
   watch.live_points = 0;
   g_assert_true (gtk_widget_activate_action (learn, "learn.train", NULL));
-  g_assert_true (wait_for (loss_started, &watch, WAIT_MS));
+  g_assert_true (gui_wait_for (loss_started, &watch, WAIT_MS));
   g_assert_true (em_learn_page_get_training (EM_LEARN_PAGE (learn)));
   g_assert_true (gtk_widget_activate_action (learn, "learn.cancel", NULL));
-  g_assert_true (wait_for (not_training, learn, WAIT_MS));
+  g_assert_true (gui_wait_for (not_training, learn, WAIT_MS));
   g_test_message ("after cancel: %s", em_learn_page_get_status (EM_LEARN_PAGE (learn)));
   g_assert_cmpstr (em_learn_page_get_status (EM_LEARN_PAGE (learn)), ==,
                    "Training cancelled; the previous model is kept");
@@ -503,15 +365,15 @@ test_learn_and_test (void)
   g_assert_cmpuint (series_points (em_learn_page_get_loss_model (EM_LEARN_PAGE (learn)), "Training loss"), ==,
                     EPOCHS);
   /* The setting differs from the model's: the page says it is stale. */
-  g_assert_nonnull (find_shown_label (learn, "The settings or features changed since this model was trained: "
-                                             "train again before testing or deploying it."));
+  g_assert_nonnull (gui_find_label (learn, "The settings or features changed since this model was trained: "
+                                           "train again before testing or deploying it.", TRUE));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs_spin), EPOCHS);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (batch_spin), 32);
-  g_assert_null (find_shown_label (learn, "The settings or features changed since this model was trained: "
-                                          "train again before testing or deploying it."));
+  g_assert_null (gui_find_label (learn, "The settings or features changed since this model was trained: "
+                                        "train again before testing or deploying it.", TRUE));
 
   gtk_window_destroy (GTK_WINDOW (learn_window));
-  spin (100);
+  gui_spin (100);
 }
 
 /* A second learning block, of another kind (K-means anomaly detection):
@@ -541,47 +403,47 @@ test_anomaly_block (void)
   g_assert_no_error (error);
 
   learn = em_learn_page_new (project, registry, "anomaly");
-  window = show_in_window (learn, 1280, 900);
+  window = gui_show_in_window (learn, 1280, 900);
   g_assert_null (em_learn_page_get_layer_list (EM_LEARN_PAGE (learn)));
   g_assert_true (GTK_IS_SPIN_BUTTON (em_learn_page_get_param_editor (EM_LEARN_PAGE (learn), "clusters")));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (
                      GTK_SPIN_BUTTON (em_learn_page_get_param_editor (EM_LEARN_PAGE (learn), "clusters"))), ==, 4);
   g_assert_true (ADW_IS_ENTRY_ROW (em_learn_page_get_param_editor (EM_LEARN_PAGE (learn), "axes")));
   g_assert_true (gtk_widget_activate_action (learn, "learn.train", NULL));
-  g_assert_true (wait_for (not_training, learn, WAIT_MS));
+  g_assert_true (gui_wait_for (not_training, learn, WAIT_MS));
   g_test_message ("anomaly status: %s", em_learn_page_get_status (EM_LEARN_PAGE (learn)));
   g_assert_cmpstr (em_learn_page_get_status (EM_LEARN_PAGE (learn)), ==, "Training finished");
   g_assert_cmpint (em_learn_page_get_model_time (EM_LEARN_PAGE (learn)), >, 0);
   /* The block's own report keys, as rows. */
-  g_assert_nonnull (find_shown_label (learn, "Train score mean"));
-  save_pngs (window, "learn-page-anomaly");
+  g_assert_nonnull (gui_find_label (learn, "Train score mean", TRUE));
+  gui_save_pngs (window, "learn-page-anomaly", 300);
   gtk_window_destroy (GTK_WINDOW (window));
 
   testing = em_testing_page_new (project, registry);
-  window = show_in_window (testing, 1200, 820);
+  window = gui_show_in_window (testing, 1200, 820);
   g_assert_cmpstr (em_testing_page_get_block_id (EM_TESTING_PAGE (testing)), ==, "classification");
   em_testing_page_set_block_id (EM_TESTING_PAGE (testing), "anomaly");
   g_assert_cmpstr (em_testing_page_get_block_id (EM_TESTING_PAGE (testing)), ==, "anomaly");
-  g_assert_nonnull (find_shown_label (testing, "Not Tested Yet"));
+  g_assert_nonnull (gui_find_label (testing, "Not Tested Yet", TRUE));
   g_assert_true (gtk_widget_activate_action (testing, "testing.classify-all", NULL));
-  g_assert_true (wait_for (not_testing, testing, WAIT_MS));
+  g_assert_true (gui_wait_for (not_testing, testing, WAIT_MS));
   g_assert_cmpstr (em_testing_page_get_status (EM_TESTING_PAGE (testing)), ==, "Testing finished");
-  g_assert_nonnull (find_shown_label (testing, "Mean anomaly score"));
-  g_assert_nonnull (find_shown_label (testing, "Scores by Label"));
+  g_assert_nonnull (gui_find_label (testing, "Mean anomaly score", TRUE));
+  g_assert_nonnull (gui_find_label (testing, "Scores by Label", TRUE));
   /* No accuracy for a detector. */
   g_assert_cmpstr (em_testing_page_get_accuracy_text (EM_TESTING_PAGE (testing), "float"), ==, "");
-  spin (200);
-  save_pngs (window, "testing-page-anomaly");
+  gui_spin (200);
+  gui_save_pngs (window, "testing-page-anomaly", 300);
   gtk_window_destroy (GTK_WINDOW (window));
 
   missing = em_learn_page_new (project, registry, "nope");
-  window = show_in_window (missing, 800, 600);
-  g_assert_nonnull (find_shown_label (missing, "No Learning Block"));
+  window = gui_show_in_window (missing, 800, 600);
+  g_assert_nonnull (gui_find_label (missing, "No Learning Block", TRUE));
   g_assert_null (em_learn_page_get_layer_list (EM_LEARN_PAGE (missing)));
   g_assert_cmpint (em_learn_page_get_model_time (EM_LEARN_PAGE (missing)), ==, 0);
-  save_png (window, "learn-page-missing.png");
+  gui_save_png (window, "learn-page-missing.png");
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  gui_spin (100);
 }
 
 int
@@ -589,26 +451,15 @@ main (int argc, char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-
-  have_display = gtk_init_check ();
+  have_display = gui_init (&argc, &argv);
   if (have_display)
-    {
-      adw_init ();
-      make_project ();
-    }
+    make_project ();
 
   g_test_add_func ("/gui/learn/layer-list", test_layer_list);
   g_test_add_func ("/gui/learn/train-and-test", test_learn_and_test);
   g_test_add_func ("/gui/learn/anomaly-block", test_anomaly_block);
   status = g_test_run ();
 
-  if (project != NULL)
-    {
-      g_clear_object (&project);
-      remove_tree (tmp_dir);
-    }
-  g_free (tmp_dir);
+  gui_remove_project (&project, &tmp_dir);
   return status;
 }

@@ -7,8 +7,7 @@
  * job. The impulse the project holds must equal the one built.
  * g_test_init() makes every GLib/GTK warning and critical fatal. PNGs land
  * in EMBER_GUI_OUTPUT_DIR (the build's tests/gui/). */
-#include <glib/gstdio.h>
-
+#include "gui-util.h"
 #include "em-window.h"
 #include "em-impulse-page.h"
 #include "em-block-params.h"
@@ -21,10 +20,8 @@
 #include "em-retrain-page.h"
 #include "em-devices-page.h"
 #include "em-versions-page.h"
-#include "em-demo.h"
 #include "em-error.h"
 #include "em-features.h"
-#include "gui-util.h"
 
 #define WAIT_MS 5000
 
@@ -37,14 +34,7 @@ static char *project_path;
 static EmWindow *
 open_window (void)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (project_path);
-  EmWindow *window = em_window_new (NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 760);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (em_window_open_file (window, file));
-  g_assert_true (gui_wait_for (gui_window_drawn, window, WAIT_MS));
-  return window;
+  return gui_open_project_window (project_path, 1280, 760, WAIT_MS);
 }
 
 static void
@@ -169,12 +159,6 @@ learn_input_is (gpointer data)
   EmImpulseLearnBlock *lb = em_impulse_find_learn_block (imp, w->block);
 
   return lb != NULL && g_strv_length (lb->inputs) == 1 && g_strcmp0 (lb->inputs[0], w->input) == 0;
-}
-
-static gboolean
-job_done (gpointer job)
-{
-  return !em_job_is_running (job);
 }
 
 static gboolean
@@ -360,22 +344,8 @@ test_impulse (void)
   g_clear_error (&error);
   gui_spin (100);
   gui_save_png (GTK_WIDGET (window), "impulse-generating.png");
-  g_assert_true (gui_wait_for (job_done, job, 120000));
-  if (em_job_get_error (job) != NULL)
-    g_test_message ("features: %s", em_job_get_error (job)->message);
-  g_assert_cmpint (em_job_get_state (job), ==, EM_JOB_STATE_SUCCEEDED);
-  {
-    GPtrArray *summaries = em_job_get_result (job);
-    EmFeatureSummary *s;
-
-    g_assert_nonnull (summaries);
-    g_assert_cmpuint (summaries->len, ==, 1);
-    s = g_ptr_array_index (summaries, 0);
-    g_assert_cmpstr (s->block_id, ==, "mfcc");
-    g_assert_cmpuint (s->n_windows, >, 0);
-    g_assert_cmpuint (s->rows * s->cols, >, 0);
-    g_test_message ("features: %u windows of %u × %u", s->n_windows, s->rows, s->cols);
-  }
+  gui_assert_job_succeeds (job, 120000, "features");
+  gui_assert_feature_summary (job, "mfcc");
   g_assert_cmpuint (g_list_model_get_n_items (em_jobs_indicator_get_jobs (em_window_get_jobs_indicator (window))),
                     ==, 0);
   g_assert_nonnull (strstr (em_impulse_page_get_last_error (page), "Features ready"));
@@ -404,20 +374,6 @@ test_impulse (void)
 
 /* ---- main ------------------------------------------------------------------------ */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -425,20 +381,8 @@ main (int argc, char *argv[])
   g_autoptr(EmProject) project = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-
-  have_display = gtk_init_check ();
-  if (have_display)
-    {
-      adw_init ();
-      /* What GtkApplication does from its resource base path. */
-      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                        "/org/emberstudio/Ember/icons");
-    }
-
-  project_dir = g_dir_make_tmp ("ember-shell-XXXXXX", &error);
-  g_assert_no_error (error);
+  have_display = gui_init (&argc, &argv);
+  project_dir = gui_make_tmp_dir ("ember-shell-XXXXXX");
   project_path = g_build_filename (project_dir, "keywords.ember", NULL);
   if (have_display)
     {
@@ -457,7 +401,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/shell/pages", test_pages);
   g_test_add_func ("/gui/shell/impulse", test_impulse);
   status = g_test_run ();
-  remove_tree (project_dir);
+  gui_remove_tree (project_dir);
   g_free (project_path);
   g_free (project_dir);
   return status;

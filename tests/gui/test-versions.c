@@ -9,8 +9,6 @@
  * GLib/GTK warning and critical is fatal. PNGs, light and dark, land in
  * EMBER_GUI_OUTPUT_DIR. */
 #include <string.h>
-#include <glib/gstdio.h>
-#include <adwaita.h>
 
 #include "gui-util.h"
 #include "em-project-versions.h"
@@ -24,29 +22,12 @@ static char *tmp_dir;
 static char *project_path;
 
 static void
-save_pngs (GtkWidget *window, const char *stem)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s-light.png", stem);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", stem);
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gui_spin (300);
-  gui_save_png (window, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  gui_spin (300);
-  gui_save_png (window, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-}
-
-static void
 make_project (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(EmProject) project = NULL;
 
-  tmp_dir = g_dir_make_tmp ("ember-versions-gui-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = gui_make_tmp_dir ("ember-versions-gui-XXXXXX");
   project_path = g_build_filename (tmp_dir, "birds.ember", NULL);
   project = em_project_create (project_path, "Birds", &error);
   g_assert_no_error (error);
@@ -68,23 +49,6 @@ make_project (void)
       g_assert_cmpint (em_project_add_sample (project, s, 0, &error), >, 0);
       g_assert_no_error (error);
     }
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static gboolean
@@ -145,7 +109,6 @@ on_restored (EmVersionsPage *page, const char *path, char **out)
 static void
 test_versions_page (void)
 {
-  g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) target = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autofree char *target_path = NULL, *restored = NULL;
@@ -159,17 +122,12 @@ test_versions_page (void)
       g_test_skip ("no display");
       return;
     }
-  file = g_file_new_for_path (project_path);
-  window = em_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (em_window_open_file (window, file));
-  g_assert_true (gui_wait_for (gui_window_drawn, window, 5000));
+  window = gui_open_project_window (project_path, 1100, 700, 5000);
   g_assert_true (em_window_show_page (window, "versions"));
   page = EM_VERSIONS_PAGE (em_window_get_page (window, "versions"));
   g_assert_true (EM_IS_VERSIONS_PAGE (page));
   g_assert_cmpuint (em_versions_page_get_n_rows (page), ==, 0);
-  save_pngs (GTK_WIDGET (window), "versions-empty");
+  gui_save_pngs (GTK_WIDGET (window), "versions-empty", 300);
 
   /* Create, as the button does, with a description typed in. */
   entry = gui_find_widget (GTK_WIDGET (page), GTK_TYPE_ENTRY);
@@ -193,7 +151,7 @@ test_versions_page (void)
   g_assert_cmpuint (em_versions_page_get_n_rows (page), ==, 2);
   g_assert_cmpstr (em_versions_page_get_row_title (page, 0), ==, "v2");
   g_assert_cmpstr (em_versions_page_get_row_title (page, 1), ==, "v1 — first recordings");
-  save_pngs (GTK_WIDGET (window), "versions");
+  gui_save_pngs (GTK_WIDGET (window), "versions", 300);
 
   /* Restore v1 into a new file: it opens in a new window. */
   target_path = g_build_filename (tmp_dir, "restored.ember", NULL);
@@ -241,20 +199,14 @@ main (int argc, char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-
-  have_display = gtk_init_check ();
+  have_display = gui_init (&argc, &argv);
   if (have_display)
-    {
-      adw_init ();
-      make_project ();
-    }
+    make_project ();
   g_test_add_func ("/gui/versions/page", test_versions_page);
   status = g_test_run ();
 
   if (tmp_dir != NULL)
-    remove_tree (tmp_dir);
+    gui_remove_tree (tmp_dir);
   g_free (tmp_dir);
   g_free (project_path);
   return status;

@@ -4,9 +4,9 @@
  * checked, and bad files must end in an error dialog, never a crash.
  * g_test_init() makes every GLib/GTK warning and critical fatal. PNGs of the
  * windows land in EMBER_GUI_OUTPUT_DIR (the build's tests/gui/) to look at. */
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "gui-util.h"
 #include "em-application.h"
 #include "em-window.h"
 #include "em-data-page.h"
@@ -18,76 +18,10 @@ static gboolean have_display;
 
 /* ---- helpers -------------------------------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @cond holds or @timeout_ms pass. The ticking
- * source keeps a blocking iteration from sleeping past the deadline. */
-static gboolean
-wait_for (Condition cond, gpointer data, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  return ok;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* A mapped label showing exactly @text: what a user would see in a cell. */
-static GtkWidget *
-find_shown_label (GtkWidget *root, const char *text)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_shown_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static guint
 n_rows (GtkWidget *window)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_widget (window, GTK_TYPE_COLUMN_VIEW));
+  GtkColumnView *view = GTK_COLUMN_VIEW (gui_find_widget (window, GTK_TYPE_COLUMN_VIEW));
   GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (view));
 
   return model != NULL ? g_list_model_get_n_items (model) : 0;
@@ -126,63 +60,6 @@ static gboolean
 chooser_shown (gpointer data)
 {
   return find_chooser () != NULL;
-}
-
-/* TRUE while any GtkStack under @widget is still cross-fading. */
-static gboolean
-transition_running (GtkWidget *widget)
-{
-  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (transition_running (child))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-transitions_done (gpointer widget)
-{
-  return !transition_running (widget);
-}
-
-static void
-save_png (GtkWidget *widget, const char *name)
-{
-  /* A picture taken mid-cross-fade shows two pages at once. */
-  wait_for (transitions_done, widget, 2000);
-
-  const char *dir = g_getenv ("EMBER_GUI_OUTPUT_DIR");
-  g_autofree char *path = g_build_filename (dir != NULL ? dir : g_get_tmp_dir (), name, NULL);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  /* Pure cairo, so the pixels do not depend on GSK_RENDERER. */
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("wrote %s", path);
-}
-
-static gboolean
-window_drawn (gpointer data)
-{
-  GtkWidget *w = data;
-
-  return gtk_widget_get_mapped (w) && gtk_widget_get_width (w) > 0 &&
-         gtk_widget_get_height (w) > 0;
 }
 
 /* ---- fixtures --------------------------------------------------------------- */
@@ -278,8 +155,7 @@ fixture_set_up (Fixture *fx, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(EmProject) project = NULL;
 
-  fx->dir = g_dir_make_tmp ("ember-gui-XXXXXX", &error);
-  g_assert_no_error (error);
+  fx->dir = gui_make_tmp_dir ("ember-gui-XXXXXX");
   fx->path = g_build_filename (fx->dir, "kws.ember", NULL);
   project = em_project_create (fx->path, "Keyword Spotting", &error);
   g_assert_no_error (error);
@@ -293,23 +169,9 @@ fixture_set_up (Fixture *fx, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fx, gconstpointer data)
 {
-  remove_tree (fx->dir);
+  gui_remove_tree (fx->dir);
   g_free (fx->path);
   g_free (fx->dir);
 }
@@ -333,7 +195,7 @@ static gboolean
 all_names_shown (gpointer data)
 {
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
-    if (find_shown_label (data, samples[i].name) == NULL)
+    if (gui_find_label (data, samples[i].name, TRUE) == NULL)
       return FALSE;
   return TRUE;
 }
@@ -341,8 +203,8 @@ all_names_shown (gpointer data)
 static gboolean
 only_yes_shown (gpointer data)
 {
-  return find_shown_label (data, "yes.3") != NULL && find_shown_label (data, "no.1") == NULL &&
-         find_shown_label (data, "cat.1") == NULL;
+  return gui_find_label (data, "yes.3", TRUE) != NULL && gui_find_label (data, "no.1", TRUE) == NULL &&
+         gui_find_label (data, "cat.1", TRUE) == NULL;
 }
 
 static void
@@ -370,22 +232,22 @@ test_window_project (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Keyword Spotting");
   g_assert_true (em_window_shows_file (window, file));
 
-  g_assert_true (wait_for (window_drawn, window, WAIT_MS));
+  g_assert_true (gui_wait_for (gui_window_drawn, window, WAIT_MS));
   wanted = (RowsWanted) { GTK_WIDGET (window), G_N_ELEMENTS (samples) };
-  g_assert_true (wait_for (rows_shown, &wanted, WAIT_MS));
-  g_assert_true (wait_for (all_names_shown, window, WAIT_MS));
+  g_assert_true (gui_wait_for (rows_shown, &wanted, WAIT_MS));
+  g_assert_true (gui_wait_for (all_names_shown, window, WAIT_MS));
 
   /* The cells carry the formatted values, not just the names. */
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (window), "1000 ms"));
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (window), "32 × 24"));
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (window), "Testing"));
+  g_assert_nonnull (gui_find_label (GTK_WIDGET (window), "1000 ms", TRUE));
+  g_assert_nonnull (gui_find_label (GTK_WIDGET (window), "32 × 24", TRUE));
+  g_assert_nonnull (gui_find_label (GTK_WIDGET (window), "Testing", TRUE));
 
   page = em_window_get_data_page (window);
   g_assert_cmpstr (em_data_page_get_summary (page), ==, "6 samples · 4 training · 2 testing");
   g_assert_cmpstr (em_data_page_get_label_summary (page), ==, "cat 1 · no 2 · yes 3");
 
-  spin (200);
-  save_png (GTK_WIDGET (window), "window-project.png");
+  gui_spin (200);
+  gui_save_png (GTK_WIDGET (window), "window-project.png");
 
   /* Search filters by name or label; the entry debounces, so wait. */
   /* Ctrl+F's action puts the cursor in the page's search entry. */
@@ -396,44 +258,44 @@ test_window_project (Fixture *fx, gconstpointer data)
   g_assert_true (gtk_widget_is_ancestor (entry, GTK_WIDGET (page)));
   gtk_editable_set_text (GTK_EDITABLE (entry), "yes");
   wanted.expected = 3;
-  g_assert_true (wait_for (rows_shown, &wanted, WAIT_MS));
-  g_assert_true (wait_for (only_yes_shown, window, WAIT_MS));
+  g_assert_true (gui_wait_for (rows_shown, &wanted, WAIT_MS));
+  g_assert_true (gui_wait_for (only_yes_shown, window, WAIT_MS));
   /* The summary is about the project, not the search. */
   g_assert_cmpstr (em_data_page_get_summary (page), ==, "6 samples · 4 training · 2 testing");
-  spin (100);
-  save_png (GTK_WIDGET (window), "window-search.png");
+  gui_spin (100);
+  gui_save_png (GTK_WIDGET (window), "window-search.png");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "zzz");
   wanted.expected = 0;
-  g_assert_true (wait_for (rows_shown, &wanted, WAIT_MS));
-  stack = GTK_STACK (gtk_widget_get_ancestor (find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE),
+  g_assert_true (gui_wait_for (rows_shown, &wanted, WAIT_MS));
+  stack = GTK_STACK (gtk_widget_get_ancestor (gui_find_widget (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE),
                                               GTK_TYPE_STACK));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
-  spin (100);
-  save_png (GTK_WIDGET (window), "window-no-results.png");
+  gui_spin (100);
+  gui_save_png (GTK_WIDGET (window), "window-no-results.png");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   wanted.expected = G_N_ELEMENTS (samples);
-  g_assert_true (wait_for (rows_shown, &wanted, WAIT_MS));
+  g_assert_true (gui_wait_for (rows_shown, &wanted, WAIT_MS));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
 
   /* Ctrl+O's action shows the file chooser (GTK's own dialog: no portal
    * here); cancelling it leaves the project open. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
-  g_assert_true (wait_for (chooser_shown, NULL, WAIT_MS));
+  g_assert_true (gui_wait_for (chooser_shown, NULL, WAIT_MS));
   /* Let it finish listing the folder: GTK 4.8's chooser shows an
    * "Operation was cancelled" dialog when closed while still loading. */
-  spin (500);
+  gui_spin (500);
   gtk_dialog_response (GTK_DIALOG (find_chooser ()), GTK_RESPONSE_CANCEL);
-  spin (100);
+  gui_spin (100);
   g_assert_nonnull (em_window_get_project (window));
 
   /* Back to the start page, as a window with no project shows. */
   em_window_set_project (window, NULL);
   g_assert_null (em_window_get_project (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Ember");
-  spin (300);
-  save_png (GTK_WIDGET (window), "window-start.png");
+  gui_spin (300);
+  gui_save_png (GTK_WIDGET (window), "window-start.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -455,19 +317,19 @@ expect_open_error (const char *path, const char *png)
   char *body;
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (window_drawn, window, WAIT_MS));
+  g_assert_true (gui_wait_for (gui_window_drawn, window, WAIT_MS));
   g_assert_false (em_window_open_file (window, file));
   g_assert_null (em_window_get_project (window));
-  g_assert_true (wait_for (dialog_shown, window, WAIT_MS));
+  g_assert_true (gui_wait_for (dialog_shown, window, WAIT_MS));
   dialog = find_message_dialog (GTK_WINDOW (window));
   g_assert_true (g_str_has_prefix (adw_message_dialog_get_heading (dialog), "Could Not Open"));
   body = g_strdup (adw_message_dialog_get_body (dialog));
   g_assert_cmpstr (body, !=, "");
   g_test_message ("error shown: %s", body);
 
-  g_assert_true (wait_for (window_drawn, dialog, WAIT_MS));
-  spin (300);
-  save_png (GTK_WIDGET (dialog), png);
+  g_assert_true (gui_wait_for (gui_window_drawn, dialog, WAIT_MS));
+  gui_spin (300);
+  gui_save_png (GTK_WIDGET (dialog), png);
   adw_message_dialog_response (dialog, "close");
   gtk_window_destroy (GTK_WINDOW (window));
   return body;
@@ -565,7 +427,7 @@ check_app (GtkApplication *app, AppRun *run)
   /* GtkApplication found gtk/help-overlay.ui under the resource base path. */
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (with_project)));
   g_assert_nonnull (find_message_dialog (GTK_WINDOW (empty)));
-  save_png (GTK_WIDGET (empty), "app-start.png");
+  gui_save_png (GTK_WIDGET (empty), "app-start.png");
 
   /* Asking again from the empty window presents the project's window
    * rather than opening a second copy. */
@@ -649,19 +511,7 @@ test_application_open (Fixture *fx, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  /* Belt and braces: g_test_init() already makes these fatal. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
-
-  have_display = gtk_init_check ();
-  if (have_display)
-    {
-      adw_init ();
-      /* What GtkApplication does for the app from its resource base path, so
-       * windows made without one still find the app icon. */
-      gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                        "/org/emberstudio/Ember/icons");
-    }
+  have_display = gui_init (&argc, &argv);
 
   g_test_add ("/gui/window/project", Fixture, NULL, fixture_set_up, test_window_project,
               fixture_tear_down);

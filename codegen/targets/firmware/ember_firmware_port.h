@@ -21,4 +21,19 @@ uint64_t em_fw_port_time_us (void);
  * 115200 baud has under 1400 cycles a byte, too few for 64-bit arithmetic. */
 uint32_t em_fw_port_millis  (void);
 
+/* On-board sensors, for the sensor mode (protocol 2). A port without any
+ * returns 0 from em_fw_port_sensor_count() and never has the others called.
+ * Sensor @index is 0 .. count - 1; its name is what the board file's
+ * "sensors" list calls it, and it gives up to max_axes axes a frame. */
+uint8_t     em_fw_port_sensor_count    (void);
+const char *em_fw_port_sensor_name     (uint8_t index);
+uint8_t     em_fw_port_sensor_max_axes (uint8_t index);
+/* Start sampling @n_axes axes (<= max_axes) at @rate_hz frames a second:
+ * 0 = started, nonzero = this sensor cannot. */
+int         em_fw_port_sensor_start    (uint8_t index, float rate_hz, uint16_t n_axes);
+/* Non-blocking: 1 when a frame fell due and its n_axes values were written
+ * to @frame, 0 when none is due yet. Called between received bytes. */
+int         em_fw_port_sensor_read     (float *frame);
+void        em_fw_port_sensor_stop     (void);
+
 #endif /* EMBER_FIRMWARE_PORT_H */

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <json-glib/json-glib.h>
 #include "em-fomo-private.h"
-#include "em-nn-train.h"
+#include "em-learn-nn-shared.h"
 
 /* Calibration windows for int8: enough for stable ranges, bounded in memory. */
 #define MAX_CALIBRATION       500
@@ -89,38 +89,26 @@ em_fomo_architecture (guint32 width, guint32 height, guint32 channels, double al
 /* --- options --------------------------------------------------------------- */
 
 typedef struct {
-  EmNnTrainOptions nn;
+  EmNnTrainOptions nn;   /* nn.validation_split: the share of windows held out */
   double           alpha, threshold;
-  double           validation_split;
   gboolean         quantize;
 } Options;
 
 static gboolean
 read_options (const EmPluginParam *params, size_t n, Options *o, GError **error)
 {
-  long seed = em_plugin_param_int (params, n, "seed", 1);
-  const char *optimizer = em_plugin_param_string (params, n, "optimizer", "adam");
-
-  em_nn_train_options_init (&o->nn);
+  if (!em_learn_nn_read_options (params, n, &o->nn, &o->quantize, error))
+    return FALSE;
   o->nn.loss = EM_NN_LOSS_FOMO;
-  o->nn.epochs = (int) em_plugin_param_int (params, n, "epochs", 30);
-  o->nn.learning_rate = em_plugin_param_double (params, n, "learning_rate", 0.005);
-  o->nn.batch_size = (int) em_plugin_param_int (params, n, "batch_size", 32);
   o->nn.object_weight = em_plugin_param_double (params, n, "object_weight", EM_NN_FOMO_OBJECT_WEIGHT);
-  o->nn.early_stopping_patience = (int) em_plugin_param_int (params, n, "early_stopping_patience", 0);
-  o->nn.weight_decay = em_plugin_param_double (params, n, "weight_decay", 0);
-  o->nn.seed = (guint64) MAX (seed, 0);
-  o->nn.optimizer = g_strcmp0 (optimizer, "sgd") == 0 ? EM_NN_OPTIMIZER_SGD : EM_NN_OPTIMIZER_ADAM;
   o->alpha = em_plugin_param_double (params, n, "alpha", 0.35);
   o->threshold = em_plugin_param_double (params, n, "threshold", 0.5);
-  o->validation_split = em_plugin_param_int (params, n, "validation_pct", 20) / 100.0;
-  o->quantize = em_plugin_param_bool (params, n, "quantize", 1);
 
   if (!(o->alpha >= 0.05 && o->alpha <= 2))
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "alpha %g: must be in [0.05, 2]", o->alpha);
   else if (!(o->threshold > 0 && o->threshold <= 1))
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "threshold %g: must be in (0, 1]", o->threshold);
-  else if (!(o->validation_split >= 0 && o->validation_split <= 0.5))
+  else if (!(o->nn.validation_split >= 0 && o->nn.validation_split <= 0.5))
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "validation_pct: must be 0..50");
   else
     return TRUE;
@@ -250,108 +238,65 @@ add_json (JsonBuilder *b, const char *name, const char *json)
     json_builder_add_null_value (b);
 }
 
-static void
-add_number (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
+typedef struct {
+  const EmNnModel          *net;
+  const EmNnTrainResult    *result;
+  const EmNnFomoPostParams *post;
+  const Options            *o;
+  const EmNnCompiled       *fc, *qc;
+  const char               *val_float, *val_int8;   /* metrics JSON, NULL without validation */
+  guint                     n_train, n_val, collisions;
+} ReportArgs;
 
+/* An EmLearnReportFunc. */
 static char *
-build_report (const EmNnModel *net, const EmNnTrainResult *result, const EmNnFomoPostParams *post,
-              const Options *o, EmNnCompiled *fc, EmNnCompiled *qc, const char *val_float, const char *val_int8,
-              guint n_train, guint n_val, guint collisions, gboolean history)
+build_report (gconstpointer args, gboolean history)
 {
+  const ReportArgs *r = args;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *arch = em_nn_model_to_json (net);
-  guint n_history = result != NULL && result->history != NULL ? result->history->len : 0;
+  g_autofree char *arch = em_nn_model_to_json (r->net);
+  guint n_history = r->result != NULL && r->result->history != NULL ? r->result->history->len : 0;
 
   json_builder_begin_object (b);
   add_json (b, "architecture", arch);
   json_builder_set_member_name (b, "params");
-  json_builder_add_int_value (b, (gint64) em_nn_model_n_params (net));
+  json_builder_add_int_value (b, (gint64) em_nn_model_n_params (r->net));
   json_builder_set_member_name (b, "macs");
-  json_builder_add_int_value (b, (gint64) em_nn_model_macs (net));
+  json_builder_add_int_value (b, (gint64) em_nn_model_macs (r->net));
   json_builder_set_member_name (b, "input");
   json_builder_begin_array (b);
-  json_builder_add_int_value (b, post->input_w);
-  json_builder_add_int_value (b, post->input_h);
+  json_builder_add_int_value (b, r->post->input_w);
+  json_builder_add_int_value (b, r->post->input_h);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "grid");
   json_builder_begin_array (b);
-  json_builder_add_int_value (b, post->grid_w);
-  json_builder_add_int_value (b, post->grid_h);
+  json_builder_add_int_value (b, r->post->grid_w);
+  json_builder_add_int_value (b, r->post->grid_h);
   json_builder_end_array (b);
-  add_number (b, "alpha", o->alpha);
-  add_number (b, "threshold", post->threshold);
-  add_number (b, "object_weight", o->nn.object_weight);
-  add_number (b, "learning_rate", o->nn.learning_rate);
+  em_learn_report_add_number (b, "alpha", r->o->alpha);
+  em_learn_report_add_number (b, "threshold", r->post->threshold);
+  em_learn_report_add_number (b, "object_weight", r->o->nn.object_weight);
+  em_learn_report_add_number (b, "learning_rate", r->o->nn.learning_rate);
   json_builder_set_member_name (b, "train_windows");
-  json_builder_add_int_value (b, n_train);
+  json_builder_add_int_value (b, r->n_train);
   json_builder_set_member_name (b, "validation_windows");
-  json_builder_add_int_value (b, n_val);
+  json_builder_add_int_value (b, r->n_val);
   json_builder_set_member_name (b, "centroid_collisions");
-  json_builder_add_int_value (b, collisions);
+  json_builder_add_int_value (b, r->collisions);
   json_builder_set_member_name (b, "best_epoch");
-  json_builder_add_int_value (b, result != NULL ? result->best_epoch : 0);
+  json_builder_add_int_value (b, r->result != NULL ? r->result->best_epoch : 0);
   json_builder_set_member_name (b, "epochs_run");
   json_builder_add_int_value (b, n_history);
-  json_builder_set_member_name (b, "history");
-  json_builder_begin_array (b);
-  for (guint i = 0; history && i < n_history; i++)
-    {
-      const EmNnEpochStats *s = &g_array_index (result->history, EmNnEpochStats, i);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "epoch");
-      json_builder_add_int_value (b, s->epoch);
-      add_number (b, "loss", s->loss);
-      add_number (b, "accuracy", s->accuracy);
-      add_number (b, "val_loss", s->val_loss);
-      add_number (b, "val_accuracy", s->val_accuracy);
-      add_number (b, "seconds", s->seconds);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
+  em_learn_report_add_history (b, r->result, history, TRUE);
   /* Per-class precision / recall / F1 with the centroid rule, on the
    * validation windows (em_nn_fomo_metrics_to_json). */
-  add_json (b, "validation_detection", val_float);
-  add_json (b, "validation_detection_int8", val_int8);
-  json_builder_set_member_name (b, "float_arena_bytes");
-  json_builder_add_int_value (b, em_nn_compiled_program (fc)->arena_size);
-  json_builder_set_member_name (b, "float_weight_bytes");
-  json_builder_add_int_value (b, (gint64) em_nn_compiled_weight_bytes (fc));
-  json_builder_set_member_name (b, "quantized");
-  json_builder_add_boolean_value (b, qc != NULL);
-  json_builder_set_member_name (b, "int8_arena_bytes");
-  if (qc != NULL)
-    json_builder_add_int_value (b, em_nn_compiled_program (qc)->arena_size);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "int8_weight_bytes");
-  if (qc != NULL)
-    json_builder_add_int_value (b, (gint64) em_nn_compiled_weight_bytes (qc));
-  else
-    json_builder_add_null_value (b);
+  add_json (b, "validation_detection", r->val_float);
+  add_json (b, "validation_detection_int8", r->val_int8);
+  em_learn_report_add_sizes (b, r->fc, r->qc);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
-}
-
-static GBytes *
-labels_bytes (const EmLearnInfo *info)
-{
-  GByteArray *a = g_byte_array_new ();
-
-  for (guint32 i = 0; info->labels != NULL && i < info->n_classes; i++)
-    {
-      const char *label = info->labels[i] != NULL ? info->labels[i] : "";
-      g_byte_array_append (a, (const guint8 *) label, (guint) strlen (label) + 1);
-    }
-  return g_byte_array_free_to_bytes (a);
 }
 
 static char *
@@ -372,7 +317,7 @@ em_fomo_train (const EmPluginParam *params, size_t n_params, const EmLearnInfo *
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GBytes) model_bytes = NULL, int8_bytes = NULL, labels = NULL;
   g_autoptr(EmNnFomoMetrics) m_float = NULL, m_int8 = NULL;
-  g_autofree char *arch = NULL, *text = NULL, *post_text = NULL, *val_float = NULL, *val_int8 = NULL;
+  g_autofree char *arch = NULL, *post_text = NULL, *val_float = NULL, *val_int8 = NULL;
   g_autofree gint32 *targets = NULL, *train_targets = NULL, *val_targets = NULL;
   g_autofree guint32 *rows = NULL;
   g_autofree float *train_x = NULL, *val_x = NULL;
@@ -423,7 +368,7 @@ em_fomo_train (const EmPluginParam *params, size_t n_params, const EmLearnInfo *
       rows[i] = rows[j];
       rows[j] = t;
     }
-  n_val = MIN ((guint32) floor (data->n * o.validation_split + 0.5), data->n - 1);
+  n_val = MIN ((guint32) floor (data->n * o.nn.validation_split + 0.5), data->n - 1);
   n_train = data->n - n_val;
 
   train_x = copy_rows (data->x, info->n_features, rows + n_val, n_train);
@@ -483,7 +428,7 @@ em_fomo_train (const EmPluginParam *params, size_t n_params, const EmLearnInfo *
     }
 
   model_bytes = em_nn_model_save (net);
-  labels = labels_bytes (info);
+  labels = em_learn_labels_bytes (info);
   post_text = em_fomo_post_to_text (&post);
   writer = em_learn_blob_writer_new (EM_LEARN_OBJECT_DETECTION, info->n_features,
                                      1 + EM_LEARN_MAX_OBJECTS * EM_LEARN_OBJECT_FLOATS);
@@ -495,17 +440,12 @@ em_fomo_train (const EmPluginParam *params, size_t n_params, const EmLearnInfo *
 
   if (report != NULL && report_len > 0)
     {
-      text = build_report (net, result, &post, &o, fc, qc, val_float, val_int8, n_train, n_val, collisions, TRUE);
-      if (!em_learn_copy_out (text, report, report_len))
+      ReportArgs r = { net, result, &post, &o, fc, qc, val_float, val_int8, n_train, n_val, collisions };
+
+      if (!em_learn_report_copy_out (build_report, &r, report, report_len))
         {
-          g_free (text);
-          text = build_report (net, result, &post, &o, fc, qc, val_float, val_int8, n_train, n_val, collisions,
-                               FALSE);
-          if (!em_learn_copy_out (text, report, report_len))
-            {
-              g_byte_array_unref (writer);
-              return em_learn_fail (err, err_len, EM_FOMO_BLOCK, "the training report does not fit the report buffer");
-            }
+          g_byte_array_unref (writer);
+          return em_learn_fail (err, err_len, EM_FOMO_BLOCK, "the training report does not fit the report buffer");
         }
     }
   *model = em_learn_blob_writer_finish (writer, model_len);

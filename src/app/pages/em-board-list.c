@@ -36,14 +36,6 @@ em_board_describe (const EmBoard *board)
                           (double) board->clock_hz / 1e6, ram, flash);
 }
 
-double
-em_board_latency_ms (const EmBoard *board, guint64 instructions)
-{
-  if (instructions == 0 || board->clock_hz == 0)
-    return -1;
-  return (double) instructions / (double) board->clock_hz * 1e3;
-}
-
 EmBoardFit
 em_board_fit_check (const EmBoard *board, const EmCodegenReport *report, guint64 instructions, char **line)
 {
@@ -71,6 +63,9 @@ em_board_fit_check (const EmBoard *board, const EmCodegenReport *report, guint64
   if (ms >= 0)
     /* TRANSLATORS: an estimated inference time, e.g. " · ≈ 3.2 ms" */
     latency = g_strdup_printf (_(" · ≈ %.1f ms"), ms);
+  else if (instructions > 0)
+    /* The count is the emulated Cortex-M4F's; it does not carry over to this core (AVR). */
+    latency = g_strdup (_(" · latency not estimated"));
   if (fits)
     /* TRANSLATORS: e.g. "Fits: flash 12 %, RAM 3 %"; the first %s is "" or "Estimate: " */
     *line = g_strdup_printf (_("%sFits: flash %.0f %%, RAM %.0f %%%s"), estimate ? _("Estimate: ") : "",
@@ -226,6 +221,16 @@ em_board_list_set_report (EmBoardList *self, const EmCodegenReport *report, guin
   g_clear_pointer (&self->report, em_codegen_report_free);
   if (report != NULL)
     self->report = g_memdup2 (report, sizeof *report);
+  self->instructions = instructions;
+  update_verdicts (self);
+}
+
+void
+em_board_list_set_instructions (EmBoardList *self, guint64 instructions)
+{
+  g_return_if_fail (EM_IS_BOARD_LIST (self));
+  if (self->instructions == instructions)
+    return;
   self->instructions = instructions;
   update_verdicts (self);
 }

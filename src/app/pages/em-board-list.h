@@ -18,8 +18,9 @@ typedef enum {
 } EmBoardFit;
 
 /* The verdict for one board. @instructions: instructions one inference
- * (DSP + NN) takes, 0 when not measured; with it the line has the latency
- * it implies at the board's clock (one instruction a cycle: a lower bound).
+ * (DSP + NN) takes on the emulated Cortex-M4F, 0 when not measured; with
+ * it the line has the latency em_board_latency_ms() estimates for the
+ * board (em-board.h), or says it is not estimated (AVR).
  * AVR boards get the same check, called an estimate: an 8-bit core with
  * software floats needs more flash than the Cortex-M4F build.
  * @line: (out) (optional) one line for people, e.g. "Fits: flash 12 %,
@@ -28,9 +29,6 @@ EmBoardFit  em_board_fit_check        (const EmBoard         *board,
                                        const EmCodegenReport *report,
                                        guint64                instructions,
                                        char                 **line);
-/* Milliseconds @instructions take at @board's clock; negative when unknown. */
-double      em_board_latency_ms       (const EmBoard         *board,
-                                       guint64                instructions);
 /* "Cortex-M4F · 16 MHz · 128 KiB RAM · 512 KiB flash" (transfer full) */
 char       *em_board_describe         (const EmBoard         *board);
 
@@ -50,6 +48,11 @@ GPtrArray  *em_board_list_get_boards   (EmBoardList           *self);
 void        em_board_list_set_report   (EmBoardList           *self,
                                         const EmCodegenReport *report,
                                         guint64                instructions);
+/* The instructions one window takes (measured on the emulated Cortex-M4F,
+ * em-deploy-measure.h), for the latency on each row; 0: not measured.
+ * Keeps the report. */
+void        em_board_list_set_instructions (EmBoardList       *self,
+                                            guint64            instructions);
 /* (transfer none) (nullable) */
 const EmBoard *em_board_list_get_selected (EmBoardList        *self);
 /* By id; an unknown id is ignored. */

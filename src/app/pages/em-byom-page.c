@@ -9,6 +9,7 @@
 #include "em-error.h"
 #include "em-impulse.h"
 #include "em-job.h"
+#include "em-model-cost.h"
 #include "em-model-import.h"
 
 struct _EmByomPage
@@ -19,6 +20,7 @@ struct _EmByomPage
   GtkLabel        *file_label;
   GtkLabel        *status_label;
   GtkLabel        *summary_label;
+  GtkLabel        *cost_label;     /* instructions per inference, measured or estimated */
   GtkGrid         *layer_grid;
   GtkWidget       *add_group;
   GtkEntry        *block_entry;
@@ -32,6 +34,7 @@ struct _EmByomPage
   char            *source;         /* its file's base name */
   GtkNativeDialog *chooser;
   EmJob           *job;
+  EmJob           *cost_job;       /* counting the open model's instructions (background) */
 };
 
 G_DEFINE_FINAL_TYPE (EmByomPage, em_byom_page, GTK_TYPE_WIDGET)
@@ -64,16 +67,6 @@ update_actions (EmByomPage *self)
 
 /* ---- the model ------------------------------------------------------------------- */
 
-static char *
-dims_text (EmNnDims d)
-{
-  if (d.h == 1 && d.w == 1)
-    return g_strdup_printf ("%d", d.c);
-  if (d.h == 1)
-    return g_strdup_printf ("%d×%d", d.w, d.c);
-  return g_strdup_printf ("%d×%d×%d", d.h, d.w, d.c);
-}
-
 static void
 grid_cell (EmByomPage *self, int column, int row, const char *text, gboolean numeric, gboolean heading)
 {
@@ -93,7 +86,7 @@ show_model (EmByomPage *self)
 {
   const EmNnImported *imp = self->imported;
   GtkWidget *child;
-  g_autofree char *in = NULL, *out = NULL, *summary = NULL;
+  g_autofree char *in = NULL, *out = NULL, *summary = NULL, *no_model = NULL;
   gboolean is_int8;
   guint64 weight_bytes;
 
@@ -105,8 +98,11 @@ show_model (EmByomPage *self)
   if (imp == NULL)
     return;
 
-  in = dims_text (imp->input);
-  out = dims_text (imp->output);
+  /* Translators: why a float model can be shown but not added; %s is the importer's reason */
+  no_model = imp->no_model_reason != NULL ? g_strdup_printf (_(" (float32; cannot be added: %s)"), imp->no_model_reason)
+                                          : g_strdup ("");
+  in = em_model_import_dims_text (imp->input, "×");
+  out = em_model_import_dims_text (imp->output, "×");
   is_int8 = imp->compiled != NULL && em_nn_compiled_program (imp->compiled)->is_int8;
   weight_bytes = imp->compiled != NULL ? em_nn_compiled_weight_bytes (imp->compiled)
                                        : em_nn_imported_params (imp) * 4;
@@ -115,7 +111,10 @@ show_model (EmByomPage *self)
     _("%s\nInput %s (%s), output %s\n%u layers · %" G_GUINT64_FORMAT " parameters · %" G_GUINT64_FORMAT
       " multiply-accumulates per inference · %" G_GUINT64_FORMAT " bytes of weights%s"),
     imp->producer, in, is_int8 ? "int8" : "float32", out, imp->layers->len, em_nn_imported_params (imp),
-    em_nn_imported_macs (imp), weight_bytes, is_int8 ? _(" (int8, the model’s own quantization)") : "");
+    em_nn_imported_macs (imp), weight_bytes,
+    is_int8 ? _(" (int8, the model’s own quantization)")
+            : imp->model != NULL ? _(" (float32; Ember quantizes it to int8 on the project’s training features)")
+                                 : no_model);
   gtk_label_set_text (self->summary_label, summary);
 
   grid_cell (self, 0, 0, "#", TRUE, TRUE);
@@ -128,7 +127,7 @@ show_model (EmByomPage *self)
     {
       const EmNnImportedLayer *l = &g_array_index (imp->layers, EmNnImportedLayer, i);
       g_autofree char *n = g_strdup_printf ("%u", i);
-      g_autofree char *d = dims_text (l->out);
+      g_autofree char *d = em_model_import_dims_text (l->out, "×");
       g_autofree char *p = g_strdup_printf ("%" G_GUINT64_FORMAT, l->params);
       g_autofree char *m = g_strdup_printf ("%" G_GUINT64_FORMAT, l->macs);
 
@@ -172,6 +171,72 @@ read_func (EmJob *job, gpointer data, GCancellable *cancellable, GError **error)
   return em_model_import_read (data, error);
 }
 
+/* ---- the instruction count: a background job after each read -------------------- */
+
+static gpointer
+cost_func (EmJob *job, gpointer data, GCancellable *cancellable, GError **error)
+{
+  g_autofree EmModelCost *cost = g_new0 (EmModelCost, 1);
+
+  /* @data is the read job, which owns the model and outlives this job. */
+  if (!em_model_cost_count (em_job_get_result (data), em_job_progress_cb, job, cancellable, cost, error))
+    return NULL;
+  return g_steal_pointer (&cost);
+}
+
+static void
+cost_free (EmModelCost *cost)
+{
+  em_model_cost_clear (cost);
+  g_free (cost);
+}
+
+static void
+cost_finished_cb (EmJob *job, EmByomPage *self)
+{
+  const EmModelCost *cost = em_job_get_result (job);
+  g_autofree char *text = NULL;
+
+  if (cost == NULL)
+    text = NULL;
+  else if (cost->measured)
+    /* Translators: the number is a count of instructions */
+    text = g_strdup_printf (_("Instructions per inference: %" G_GUINT64_FORMAT ", measured on an emulated "
+                              "Cortex-M4F"), cost->instructions);
+  else
+    text = g_strdup_printf (_("Instructions per inference: about %" G_GUINT64_FORMAT " (estimated from the "
+                              "multiply-accumulates; not measured: %s)"), cost->instructions, cost->why_estimated);
+  gtk_label_set_text (self->cost_label, text != NULL ? text : "");
+}
+
+static void
+stop_cost_job (EmByomPage *self)
+{
+  if (self->cost_job == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->cost_job, self);
+  em_job_cancel (self->cost_job);
+  g_clear_object (&self->cost_job);
+}
+
+static void
+start_cost_job (EmByomPage *self)
+{
+  g_autofree char *text = NULL;
+
+  stop_cost_job (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->cost_label), self->imported != NULL);
+  if (self->imported == NULL)
+    return;
+  text = g_strdup_printf (_("Instructions per inference: about %" G_GUINT64_FORMAT " (estimated; measuring on an "
+                            "emulated Cortex-M4F…)"), em_model_cost_estimate (self->imported));
+  gtk_label_set_text (self->cost_label, text);
+  self->cost_job = em_job_new (_("Counting a model's instructions"));
+  g_signal_connect (self->cost_job, "finished", G_CALLBACK (cost_finished_cb), self);
+  em_job_run (self->cost_job, cost_func, g_object_ref (self->model_job), g_object_unref,
+              (GDestroyNotify) cost_free);
+}
+
 static void
 read_finished_cb (EmJob *job, EmByomPage *self)
 {
@@ -186,6 +251,7 @@ read_finished_cb (EmJob *job, EmByomPage *self)
   if (self->imported != NULL)
     reload_inputs (self);
   show_model (self);
+  start_cost_job (self);
   update_actions (self);
 }
 
@@ -366,9 +432,9 @@ build_ui (EmByomPage *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *title = gtk_label_new (_("Bring Your Own Model"));
   GtkWidget *intro = gtk_label_new (
-    _("Open a TensorFlow Lite model (int8 or float32) or an ONNX model (float32; Ember quantizes it "
-      "to int8 on the project’s training features). Ember shows its layers and adds it to the impulse "
-      "as a learning block that deploys like one Ember trained."));
+    _("Open a TensorFlow Lite model (int8 or float32) or an ONNX model (float32). Ember shows its layers "
+      "and adds it to the impulse as a learning block that deploys like one Ember trained, quantizing a "
+      "float32 model to int8 on the project’s training features."));
   GtkWidget *open_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *open_button = gtk_button_new_with_mnemonic (_("_Open Model…"));
   GtkWidget *add_button = gtk_button_new_with_mnemonic (_("_Add to Project"));
@@ -403,6 +469,13 @@ build_ui (EmByomPage *self)
   gtk_label_set_xalign (self->summary_label, 0);
   gtk_label_set_selectable (self->summary_label, TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->summary_label));
+
+  self->cost_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->cost_label, TRUE);
+  gtk_label_set_xalign (self->cost_label, 0);
+  gtk_label_set_selectable (self->cost_label, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->cost_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->cost_label));
 
   self->layer_grid = GTK_GRID (gtk_grid_new ());
   gtk_grid_set_column_spacing (self->layer_grid, 18);
@@ -441,6 +514,7 @@ em_byom_page_dispose (GObject *object)
 
   if (self->job != NULL)
     em_job_cancel (self->job);
+  stop_cost_job (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);

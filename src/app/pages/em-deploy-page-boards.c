@@ -4,6 +4,7 @@
 
 #include "em-deploy-page-boards.h"
 #include "em-deploy-gather.h"
+#include "em-deploy-measure.h"
 #include "em-live-page.h"
 #include "em-codegen-build.h"
 #include "em-error.h"
@@ -19,6 +20,7 @@
 typedef enum {
   JOB_NONE,
   JOB_CHECK_FIT,
+  JOB_MEASURE,     /* after the fit: instructions for the rows' latency */
   JOB_DEPLOY,
 } JobKind;
 
@@ -156,6 +158,26 @@ check_fit_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError *
   return report;
 }
 
+/* A second build with a measuring main, then one window under QEMU: a
+ * job of its own so the sizes show as soon as they are known. */
+static gpointer
+measure_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError **error)
+{
+  JobData *d = data;
+  g_autoptr(EmImpulse) impulse = NULL;
+  g_autoptr(EmDeployGather) gather = NULL;
+  g_autofree EmDeployMeasure *m = g_new0 (EmDeployMeasure, 1);
+
+  em_job_report (job, 0, _("Counting instructions on an emulated Cortex-M4F"));
+  if ((impulse = em_impulse_load (d->project, error)) == NULL ||
+      (gather = em_deploy_gather (d->project, impulse, d->registry, NULL, d->int8, EM_DEPLOY_THRESHOLD_DEFAULT,
+                                  error)) == NULL ||
+      !em_deploy_measure (d->project, impulse, gather, em_job_progress_cb, job, cancellable, m, error))
+    return NULL;
+  em_job_report (job, 1.0, NULL);
+  return g_steal_pointer (&m);
+}
+
 /* Building is the first half of a deploy, flashing the second. */
 static void
 build_progress (double fraction, const char *what, gpointer user_data)
@@ -258,14 +280,36 @@ open_live (EmDeployPageBoards *self, const EmBoard *board, const DeployResult *r
   em_live_page_start (EM_LIVE_PAGE (live));
 }
 
+static void start_job (EmDeployPageBoards *self, JobKind kind, const char *title, EmJobFunc func, JobData *d,
+                       GDestroyNotify result_free);
+static JobData *job_data_new (EmDeployPageBoards *self);
+
+static gboolean
+start_measure (gpointer user_data)
+{
+  EmDeployPageBoards *self = user_data;
+
+  if (self->project != NULL && (self->job == NULL || !em_job_is_running (self->job)))
+    start_job (self, JOB_MEASURE, _("Counting instructions for the latency"), measure_thread, job_data_new (self),
+               g_free);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_job_finished (EmDeployPageBoards *self)
 {
   const GError *error = em_job_get_error (self->job);
   gpointer result = em_job_get_result (self->job);
+  gboolean measure_next = FALSE;
 
   if (em_job_get_state (self->job) == EM_JOB_STATE_CANCELLED)
     gtk_label_set_text (self->status_label, _("Cancelled"));
+  else if (error != NULL && self->job_kind == JOB_MEASURE)
+    {
+      /* The sizes stand; only the latency is missing (e.g. no QEMU). */
+      g_autofree char *text = g_strdup_printf (_("Latency not estimated: %s"), error->message);
+      gtk_label_set_text (self->status_label, text);
+    }
   else if (error != NULL)
     {
       gtk_label_set_text (self->status_label, "");
@@ -280,6 +324,18 @@ on_job_finished (EmDeployPageBoards *self)
       em_board_list_set_report (self->board_list, report, 0);
       text = g_strdup_printf (_("The library takes %" G_GUINT64_FORMAT " bytes of flash and %" G_GUINT64_FORMAT
                                 " bytes of RAM on a Cortex-M4F (without the stack)"), report->flash, report->ram);
+      gtk_label_set_text (self->status_label, text);
+      measure_next = TRUE;
+    }
+  else if (self->job_kind == JOB_MEASURE && result != NULL)
+    {
+      const EmDeployMeasure *m = result;
+      g_autofree char *text = NULL;
+
+      em_board_list_set_instructions (self->board_list, m->insns.total);
+      text = g_strdup_printf (_("One window takes %" G_GUINT64_FORMAT " instructions (DSP %" G_GUINT64_FORMAT
+                                ", NN %" G_GUINT64_FORMAT "), measured on an emulated Cortex-M4F"),
+                              m->insns.total, m->insns.dsp, m->insns.nn);
       gtk_label_set_text (self->status_label, text);
     }
   else if (self->job_kind == JOB_DEPLOY && result != NULL)
@@ -299,6 +355,9 @@ on_job_finished (EmDeployPageBoards *self)
     }
   refresh_ports (self, NULL);
   update_actions (self);
+  /* Not from inside this job's "finished": the new job replaces it. */
+  if (measure_next)
+    g_idle_add_full (G_PRIORITY_DEFAULT, start_measure, g_object_ref (self), g_object_unref);
 }
 
 static void

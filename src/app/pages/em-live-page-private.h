@@ -55,6 +55,7 @@ typedef struct {
   char          *firmware_dir;  /* where to build it */
   guint          pace_ms;       /* at least this long between windows */
   EmLiveMailbox *mailbox;
+  gboolean       use_sensor;    /* the board's own sensor, not host-fed windows */
 } EmLiveSession;
 
 void     em_live_session_free   (EmLiveSession *session);

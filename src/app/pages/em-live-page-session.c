@@ -213,6 +213,124 @@ shot_new (EmSample *sample, GStrv input_axes, const EmSignal *signal, guint inde
   return shot;
 }
 
+/* A result of the sensor mode, with the window behind it. */
+static EmLiveShot *
+sensor_shot (EmLiveSensorResult *r, const char *source, guint n_windows, EmSample *template, char **axes,
+             const char *const *labels, double frequency_hz, guint n_frames)
+{
+  EmLiveShot *shot = g_new0 (EmLiveShot, 1);
+
+  shot->window = g_steal_pointer (&r->values);
+  shot->n_values = r->n_values;
+  shot->scores = g_memdup2 (r->result.scores, (gsize) MAX (r->result.n_scores, 1) * sizeof (float));
+  shot->n_scores = r->result.n_scores;
+  shot->labels = g_strdupv ((char **) labels);
+  shot->anomaly = r->result.anomaly;
+  shot->dsp_ms = r->result.dsp_ms;
+  shot->nn_ms = r->result.nn_ms;
+  shot->sample_name = g_strdup (source);
+  shot->window_index = r->window;
+  shot->n_windows = n_windows;
+  shot->kind = em_sample_get_kind (template);
+  shot->interval_ms = 1000.0 / frequency_hz;
+  shot->axes = g_strdupv (axes);
+  shot->n_frames = n_frames;
+  return shot;
+}
+
+/* Results until @n_windows came (0: until cancelled), each posted. */
+static gboolean
+sensor_results (EmLiveSession *s, EmLive *live, const char *source, guint n_windows, EmSample *template,
+                char **axes, const char *const *labels, double frequency_hz, GCancellable *cancellable,
+                GError **error)
+{
+  guint timeout = 10000 + (guint) (1000.0 * em_live_get_window_frames (live) / frequency_hz);
+
+  for (guint n = 0; n_windows == 0 || n < n_windows; n++)
+    {
+      EmLiveSensorResult r;
+
+      if (!em_live_sensor_next (live, timeout, &r, cancellable, error))
+        return FALSE;
+      em_live_mailbox_post (s->mailbox, sensor_shot (&r, source, n_windows, template, axes, labels, frequency_hz,
+                                                     em_live_get_window_frames (live)));
+      em_live_sensor_result_clear (&r);
+    }
+  return TRUE;
+}
+
+/* The sensor mode: a real board's sensor until Stop; the emulated board's
+ * simulated one fed each testing sample in turn, in real time, and said
+ * to be simulated on screen. The board always leaves the sensor mode. */
+static gpointer
+sensor_session (EmJob *job, EmLiveSession *s, EmLive *live, EmImpulse *impulse, GArray *ids, EmSample *template,
+                GCancellable *cancellable, GError **error)
+{
+  const char *const *labels = em_live_get_labels (live);
+  double hz = em_live_get_frequency_hz (live);
+  g_auto(GStrv) axes = NULL;
+  gboolean ok = TRUE;
+
+  if (impulse->input.axes != NULL)
+    axes = g_strdupv (impulse->input.axes);
+  else
+    {
+      g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+      for (guint a = 0; a < em_sample_get_n_axes (template); a++)
+        g_strv_builder_add (b, em_sample_get_axis (template, a)->name);
+      axes = g_strv_builder_end (b);
+    }
+  if (!(hz > 0))
+    {
+      g_set_error (error, EM_ERROR, EM_ERROR_UNSUPPORTED,
+                   _("%s: the firmware has no sensor mode (protocol 1): deploy it again"), s->board->name);
+      return NULL;
+    }
+  if (s->board->protocol != EM_BOARD_PROTOCOL_QEMU)
+    {
+      g_autofree char *source = NULL;
+
+      if (!em_live_sensor_start (live, NULL, TRUE, cancellable, error))
+        return NULL;
+      source = g_strdup_printf (_("Sensor %s"), em_live_get_sensors (live)[0]);
+      em_job_report (job, -1, source);
+      sensor_results (s, live, source, 0, template, axes, labels, hz, cancellable, error);
+      em_live_sensor_stop (live, NULL, NULL, NULL);
+      return NULL;
+    }
+  for (guint i = 0, played = 0; ok; i = (i + 1) % ids->len)
+    {
+      g_autoptr(EmSample) sample = NULL;
+      g_autofree float *frames = NULL;
+      g_autofree char *source = NULL;
+      guint n_frames = 0, n_windows;
+
+      if ((sample = em_project_get_sample (s->project, g_array_index (ids, gint64, i), TRUE, error)) == NULL ||
+          (frames = em_live_frames_from_sample (sample, (const char *const *) axes, hz, &n_frames, error)) == NULL)
+        return NULL;
+      if (i == ids->len - 1 && played == 0 && n_frames < em_live_get_window_frames (live))
+        {
+          g_set_error (error, EM_ERROR, EM_ERROR_INVALID_DATA,
+                       _("The testing samples of %s are all shorter than a window"), em_project_get_name (s->project));
+          return NULL;
+        }
+      if (n_frames < em_live_get_window_frames (live))
+        continue;
+      played++;
+      n_windows = (n_frames - em_live_get_window_frames (live)) / MAX (em_live_get_increase_frames (live), 1) + 1;
+      /* TRANSLATORS: the emulated board's sensor is a recording played back */
+      source = g_strdup_printf (_("Simulated sensor (played back from %s)"), em_sample_get_name (sample));
+      em_job_report (job, -1, source);
+      ok = em_live_sensor_start (live, NULL, TRUE, cancellable, error) &&
+           em_live_playback_start (live, frames, n_frames, g_strv_length (axes), hz, 1.0, error) &&
+           sensor_results (s, live, source, n_windows, sample, axes, labels, hz, cancellable, error);
+      /* Not cancellable: the board must leave the sensor mode. */
+      if (!em_live_sensor_stop (live, NULL, NULL, ok ? error : NULL))
+        ok = FALSE;
+    }
+  return NULL;
+}
+
 gpointer
 em_live_session_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError **error)
 {
@@ -263,6 +381,8 @@ em_live_session_thread (EmJob *job, gpointer data, GCancellable *cancellable, GE
   hello->firmware = g_strdup (s->firmware);
   em_live_mailbox_post (s->mailbox, hello);
   em_job_report (job, -1, _("Classifying"));
+  if (s->use_sensor)
+    return sensor_session (job, s, live, impulse, ids, template, cancellable, error);
 
   /* Round and round the testing set until Stop. */
   for (guint i = 0;; i = (i + 1) % ids->len)

@@ -34,6 +34,8 @@ struct _EmLivePage
   GtkWidget     *scroller;
   AdwComboRow   *board_row;
   AdwComboRow   *port_row;
+  AdwComboRow   *source_row;
+  char          *sensor_reason;  /* why the board's sensor cannot be chosen, NULL when it can */
   GtkLabel      *error_label;
   GtkLabel      *status_label;
   GtkLabel      *top_label;
@@ -56,6 +58,7 @@ update_actions (EmLivePage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "live.record", self->shown != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->board_row), !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->port_row), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->source_row), !running && self->sensor_reason == NULL);
 }
 
 static void
@@ -95,10 +98,39 @@ chosen_port (EmLivePage *self)
   return em_port_row_chosen (self->port_row, self->ports);
 }
 
+/* The source row follows the board: its sensor, simulated or real, or
+ * greyed out with the reason. */
+static void
+refresh_source (EmLivePage *self)
+{
+  const EmBoard *board = selected_board (self);
+  const EmBoardSensor *sensor = board != NULL ? em_board_get_onboard_sensor (board) : NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_clear_pointer (&self->sensor_reason, g_free);
+  if (board == NULL)
+    self->sensor_reason = g_strdup (_("No board chosen"));
+  else if (sensor == NULL)
+    self->sensor_reason = g_strdup_printf (_("%s has no sensor of its own in its board file: host-fed only"),
+                                           board->name);
+  if (self->sensor_reason != NULL)
+    {
+      adw_combo_row_set_selected (self->source_row, 0);
+      subtitle = g_strdup (self->sensor_reason);
+    }
+  else if (sensor->simulated)
+    subtitle = g_strdup (_("Board sensor: simulated, the testing samples played back into its second UART"));
+  else
+    subtitle = g_strdup_printf (_("Board sensor: %s (%s)"), sensor->name, sensor->source != NULL ? sensor->source : "");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->source_row), subtitle);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_row), subtitle);
+}
+
 static void
 on_board_selected (EmLivePage *self)
 {
   refresh_ports (self, NULL);
+  refresh_source (self);
   update_actions (self);
 }
 
@@ -139,7 +171,9 @@ show_shot (EmLiveShot *shot, gpointer data)
           g_free (self->firmware_board);
           self->firmware_board = g_strdup (board->id);
         }
-      gtk_label_set_text (self->status_label, _("Connected: classifying the testing samples…"));
+      gtk_label_set_text (self->status_label, em_live_page_get_use_sensor (self)
+                                                ? _("Connected: classifying the board’s sensor…")
+                                                : _("Connected: classifying the testing samples…"));
       em_live_shot_free (shot);
       return;
     }
@@ -165,8 +199,12 @@ show_shot (EmLiveShot *shot, gpointer data)
     times = g_strdup_printf (_("DSP %.2f ms · NN %.2f ms on the device · anomaly %.2f"), shot->dsp_ms, shot->nn_ms,
                              shot->anomaly);
   gtk_label_set_text (self->times_label, times);
-  /* TRANSLATORS: "<sample name> · window 2 of 5" */
-  status = g_strdup_printf (_("%s · window %u of %u"), shot->sample_name, shot->window_index + 1, shot->n_windows);
+  if (shot->n_windows > 0)
+    /* TRANSLATORS: "<sample name> · window 2 of 5" */
+    status = g_strdup_printf (_("%s · window %u of %u"), shot->sample_name, shot->window_index + 1, shot->n_windows);
+  else
+    /* TRANSLATORS: "<sensor> · window 12" (an endless stream) */
+    status = g_strdup_printf (_("%s · window %u"), shot->sample_name, shot->window_index + 1);
   gtk_label_set_text (self->status_label, status);
   if (!self->label_edited && self->top != NULL)
     set_label_text (self, self->top);
@@ -247,6 +285,7 @@ em_live_page_start (EmLivePage *self)
     s->firmware = g_strdup (self->firmware);
   s->firmware_dir = firmware_dir (self, board);
   s->pace_ms = PACE_MS;
+  s->use_sensor = em_live_page_get_use_sensor (self);
   self->mailbox = em_live_mailbox_new (show_shot, self);
   s->mailbox = em_live_mailbox_ref (self->mailbox);
   self->n_results = 0;
@@ -394,6 +433,7 @@ em_live_page_set_board (EmLivePage *self, const char *board_id, const char *port
       g_free (self->firmware_board);
       self->firmware_board = g_strdup (board_id);
       refresh_ports (self, port);
+      refresh_source (self);
       update_actions (self);
       return;
     }
@@ -423,6 +463,39 @@ const char *
 em_live_page_get_last_error (EmLivePage *self)
 {
   return self->last_error;
+}
+
+gboolean
+em_live_page_get_sensor_available (EmLivePage *self, const char **reason)
+{
+  g_return_val_if_fail (EM_IS_LIVE_PAGE (self), FALSE);
+  if (reason != NULL)
+    *reason = self->sensor_reason;
+  return self->sensor_reason == NULL;
+}
+
+gboolean
+em_live_page_set_use_sensor (EmLivePage *self, gboolean use_sensor)
+{
+  g_return_val_if_fail (EM_IS_LIVE_PAGE (self), FALSE);
+  if (em_live_page_get_running (self) || (use_sensor && self->sensor_reason != NULL))
+    return FALSE;
+  adw_combo_row_set_selected (self->source_row, use_sensor ? 1 : 0);
+  return TRUE;
+}
+
+gboolean
+em_live_page_get_use_sensor (EmLivePage *self)
+{
+  g_return_val_if_fail (EM_IS_LIVE_PAGE (self), FALSE);
+  return self->sensor_reason == NULL && adw_combo_row_get_selected (self->source_row) == 1;
+}
+
+const char *
+em_live_page_get_status (EmLivePage *self)
+{
+  g_return_val_if_fail (EM_IS_LIVE_PAGE (self), NULL);
+  return gtk_label_get_text (self->status_label);
 }
 
 /* ---- GObject -------------------------------------------------------------------------- */
@@ -457,6 +530,7 @@ em_live_page_finalize (GObject *object)
   g_free (self->firmware_board);
   g_free (self->top);
   g_free (self->last_error);
+  g_free (self->sensor_reason);
   G_OBJECT_CLASS (em_live_page_parent_class)->finalize (object);
 }
 
@@ -474,6 +548,7 @@ em_live_page_class_init (EmLivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EmLivePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, EmLivePage, board_row);
   gtk_widget_class_bind_template_child (widget_class, EmLivePage, port_row);
+  gtk_widget_class_bind_template_child (widget_class, EmLivePage, source_row);
   gtk_widget_class_bind_template_child (widget_class, EmLivePage, error_label);
   gtk_widget_class_bind_template_child (widget_class, EmLivePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, EmLivePage, top_label);
@@ -493,6 +568,11 @@ em_live_page_init (EmLivePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   em_bar_chart_set_value_label (self->bar_chart, _("Score"));
   g_signal_connect_swapped (self->label_row, "changed", G_CALLBACK (on_label_changed), self);
+  {
+    const char *sources[] = { _("Host-fed: the testing samples"), _("Board sensor"), NULL };
+    g_autoptr(GtkStringList) list = gtk_string_list_new (sources);
+    adw_combo_row_set_model (self->source_row, G_LIST_MODEL (list));
+  }
 }
 
 GtkWidget *
@@ -520,6 +600,7 @@ em_live_page_new (EmProject *project)
       }
   g_signal_connect_swapped (self->board_row, "notify::selected", G_CALLBACK (on_board_selected), self);
   refresh_ports (self, NULL);
+  refresh_source (self);
   update_actions (self);
   return GTK_WIDGET (self);
 }

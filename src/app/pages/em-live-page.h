@@ -46,4 +46,14 @@ gint64      em_live_page_record         (EmLivePage *self,
                                          const char *label,
                                          GError    **error);
 
+/* Additive: the data source. Host-fed (the testing samples sent to the
+ * board) or the board's own sensor, which the emulated board simulates by
+ * playing the testing samples back into its second UART. Unavailable (with
+ * the one-line @reason) when the board file lists no sensor of its own. */
+gboolean    em_live_page_get_sensor_available (EmLivePage *self, const char **reason);
+/* FALSE (nothing changes) when unavailable or running. */
+gboolean    em_live_page_set_use_sensor (EmLivePage *self, gboolean use_sensor);
+gboolean    em_live_page_get_use_sensor (EmLivePage *self);
+const char *em_live_page_get_status     (EmLivePage *self);   /* the status line's text */
+
 G_END_DECLS

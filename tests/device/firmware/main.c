@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Test harness around a generated Ember library (ember_impulse.h): runs
  * em_run_impulse() over the raw test windows and em_run_features() over the
- * feature vectors that test_cortex_m.py compiled in (dev-windows.c), then
- * prints every result as the hex bits of its floats, so the host can compare
- * the Cortex-M run with a native build of the same code bit for bit.
+ * feature vectors that the test compiled in (dev-windows.c), then prints
+ * every result as the hex bits of its floats, so the host can compare the
+ * Cortex-M run with a native build of the same code bit for bit.
+ *
+ * A classifier library (test_cortex_m.py) prints the anomaly score and the
+ * outputs; an object-detection library (EM_IMPULSE_OBJECT_DETECTION,
+ * test_cortex_m_detect.py) prints the outputs and every object instead.
  *
  * The same file builds natively (the host reference) and for the Cortex-M4F
  * firmware; on the device it also measures the stack high-water mark of the
@@ -80,20 +84,50 @@ stack_used (void)
 #endif
 
 static void
-print_result (char kind, unsigned index, int status, const em_impulse_result_t *r)
+print_bits (const char *sep, float f)
 {
   union { float f; uint32_t u; } v;
 
-  printf ("%c %u status=%d top=%ld", kind, index, status, (long) r->top);
-  v.f = r->anomaly;
-  printf (" anomaly=%08lx out=", (unsigned long) v.u);
+  v.f = f;
+  printf ("%s%08lx", sep, (unsigned long) v.u);
+}
+
+#if defined(EM_IMPULSE_OBJECT_DETECTION) && EM_IMPULSE_OBJECT_DETECTION
+/* "R 0 status=0 top=1 out=...,... n=2 obj=label:x,y,w,h,cx,cy,score;..." */
+static void
+print_result (char kind, unsigned index, int status, const em_impulse_result_t *r)
+{
+  printf ("%c %u status=%d top=%ld out=", kind, index, status, (long) r->top);
   for (unsigned i = 0; i < EM_IMPULSE_N_OUTPUTS; i++)
+    print_bits (i ? "," : "", r->outputs[i]);
+  printf (" n=%ld obj=", (long) r->n_objects);
+  for (long i = 0; status == 0 && i < (long) r->n_objects; i++)
     {
-      v.f = r->outputs[i];
-      printf ("%s%08lx", i ? "," : "", (unsigned long) v.u);
+      const em_impulse_object_t *o = &r->objects[i];
+      printf ("%s%ld:", i ? ";" : "", (long) o->label);
+      print_bits ("", o->x);
+      print_bits (",", o->y);
+      print_bits (",", o->w);
+      print_bits (",", o->h);
+      print_bits (",", o->cx);
+      print_bits (",", o->cy);
+      print_bits (",", o->score);
     }
   printf ("\n");
 }
+#else
+/* "R 0 status=0 top=1 anomaly=... out=...,..." */
+static void
+print_result (char kind, unsigned index, int status, const em_impulse_result_t *r)
+{
+  printf ("%c %u status=%d top=%ld", kind, index, status, (long) r->top);
+  print_bits (" anomaly=", r->anomaly);
+  printf (" out=");
+  for (unsigned i = 0; i < EM_IMPULSE_N_OUTPUTS; i++)
+    print_bits (i ? "," : "", r->outputs[i]);
+  printf ("\n");
+}
+#endif
 
 int
 main (void)
