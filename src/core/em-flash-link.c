@@ -5,6 +5,21 @@
 
 #define SLICE_MS 100
 
+EmSerialPort *
+em_flash_link_open (EmFlashLink *link, const char *path, guint baud, gboolean even_parity, const char *rescue,
+                    GCancellable *cancellable, GError **error)
+{
+  EmSerialPort *port = em_serial_port_open_full (path, baud, even_parity, NULL, error);
+
+  if (port == NULL)
+    return NULL;
+  link->port = port;
+  link->path = path;
+  link->cancellable = cancellable;
+  link->rescue = rescue;
+  return port;
+}
+
 gboolean
 em_flash_link_check_cancel (EmFlashLink *link, GError **error)
 {

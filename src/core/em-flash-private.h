@@ -21,6 +21,15 @@ typedef enum {
   EM_FLASH_READ_ERROR,     /* disconnected or cancelled; error set */
 } EmFlashReadResult;
 
+/* An Arduino's bootloader sits in a protected section no sketch upload
+ * touches, so a failed upload never bricks the board. */
+#define EM_FLASH_RESCUE_ARDUINO \
+  "the bootloader is never overwritten, so the board can be flashed again after a reset"
+
+/* Opens @path at @baud (8E1 when @even_parity, where the port can) and
+ * fills @link; @rescue is what cable-pulled errors add. (transfer full) */
+EmSerialPort     *em_flash_link_open  (EmFlashLink *link, const char *path, guint baud, gboolean even_parity,
+                                       const char *rescue, GCancellable *cancellable, GError **error);
 EmFlashReadResult em_flash_link_read  (EmFlashLink *link, guint8 *buf, gsize len,
                                        guint timeout_ms, GError **error);
 gboolean          em_flash_link_write (EmFlashLink *link, const guint8 *buf, gsize len,

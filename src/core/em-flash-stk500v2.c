@@ -293,15 +293,11 @@ em_flash_stk500v2 (const char *port, const EmBoard *board, const EmFlashImage *i
   end = (image->base + image->data->len + ps - 1) & ~(ps - 1);
   pages = em_flash_pages_new (image, start, end);
 
-  sp = em_serial_port_open_full (port, options->baud ? options->baud : board->baud, FALSE, NULL,
-                                 error);
+  sp = em_flash_link_open (&s.link, port, options->baud ? options->baud : board->baud, FALSE,
+                           EM_FLASH_RESCUE_ARDUINO,
+                           cancellable, error);
   if (sp == NULL)
     return FALSE;
-  s.link.port = sp;
-  s.link.path = port;
-  s.link.cancellable = cancellable;
-  s.link.rescue = "the bootloader is never overwritten, so the board can be flashed again "
-                  "after a reset";
   s.options = options;
 
   if (progress)

@@ -282,15 +282,12 @@ em_flash_stm32 (const char *port, const EmBoard *board, const EmFlashImage *imag
   if (!em_flash_check_fits (board, image, error))
     return FALSE;
   /* AN3155 wants 8E1; a pty cannot do parity, and simulators there run 8N1. */
-  sp = em_serial_port_open_full (port, options->baud ? options->baud : board->baud, TRUE, NULL,
-                                 error);
+  sp = em_flash_link_open (&s.link, port, options->baud ? options->baud : board->baud, TRUE,
+                           "the bootloader is in ROM, so the board can be flashed again: reset it with "
+                           "BOOT0 high and retry",
+                           cancellable, error);
   if (sp == NULL)
     return FALSE;
-  s.link.port = sp;
-  s.link.path = port;
-  s.link.cancellable = cancellable;
-  s.link.rescue = "the bootloader is in ROM, so the board can be flashed again: reset it with "
-                  "BOOT0 high and retry";
   s.options = options;
 
   if (progress)
