@@ -134,7 +134,7 @@ class Board:
                 return None
             r, _, _ = select.select([self.fd], [], [], min(left, 0.1))
             if r:
-                self.rx += os.read(self.fd, 4096)
+                self.rx += os.read(self.fd, 65536)
 
     def request(self, data, seq, tries=8, wait=1.0):
         for _ in range(tries):

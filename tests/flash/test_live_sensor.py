@@ -29,7 +29,6 @@ Exit 77 (skip) when arm-none-eabi-gcc / newlib or qemu-system-arm is missing.
 import json
 import os
 import re
-import select
 import shutil
 import socket
 import struct
@@ -38,6 +37,9 @@ import sys
 import tempfile
 import time
 import tty
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_live_emulated import Board as HostFedBoard, f32, frame  # noqa: E402
 
 EMBER_CLI = os.environ.get('EMBER_CLI', 'ember-cli')
 failures = []
@@ -67,32 +69,15 @@ def cli_ok(*args):
     return r
 
 
-def f32(x):
-    return struct.unpack('<f', struct.pack('<f', x))[0]
-
-
-def crc16(data):
-    crc = 0xFFFF
-    for b in data:
-        crc ^= b << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
-    return crc
-
-
-def frame(ftype, seq, payload=b''):
-    body = bytes([ftype, seq]) + struct.pack('<I', len(payload)) + payload
-    return b'\xa5\x5a' + body + struct.pack('<H', crc16(body))
-
-
 def sensor_frame(values):
     """One frame for the simulated sensor, as port-mps2.c reads it."""
     data = struct.pack('<%df' % len(values), *values)
     return b'\xa5\x5a' + data + bytes([sum(data) & 0xFF])
 
 
-class Board:
-    """QEMU running the firmware: UART0 on a pty, UART1 on a socket."""
+class Board(HostFedBoard):
+    """QEMU running the firmware: UART0 on a pty, UART1 on a socket (send and reply are
+    the host-fed test's)."""
 
     def __init__(self, elf, work):
         path = os.path.join(work, 'uart1.sock')
@@ -121,32 +106,6 @@ class Board:
         os.close(self.fd)
         self.q.kill()
         self.q.wait()
-
-    def send(self, data):
-        os.write(self.fd, data)
-
-    def reply(self, timeout):
-        """The next valid frame (type, seq, payload), or None."""
-        end = time.time() + timeout
-        while True:
-            i = self.rx.find(b'\xa5\x5a')
-            if i >= 0:
-                self.rx = self.rx[i:]
-                if len(self.rx) >= 8:
-                    n = struct.unpack('<I', self.rx[4:8])[0]
-                    if len(self.rx) >= 10 + n:
-                        body, crc = self.rx[2:8 + n], struct.unpack('<H', self.rx[8 + n:10 + n])[0]
-                        if crc == crc16(body):
-                            self.rx = self.rx[10 + n:]
-                            return body[0], body[1], body[6:]
-                        self.rx = self.rx[1:]
-                        continue
-            left = end - time.time()
-            if left <= 0:
-                return None
-            r, _, _ = select.select([self.fd], [], [], min(left, 0.1))
-            if r:
-                self.rx += os.read(self.fd, 65536)
 
     def request(self, data, seq, tries=8, wait=1.0):
         """The reply with @seq; unprompted frames (seq 0) in between are kept in self.unprompted."""
