@@ -14,6 +14,7 @@ typedef enum {
   EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,   /* a compiler or its C library is not installed (the message names the
                                        * Debian package) */
   EM_CODEGEN_BUILD_ERROR_FAILED,      /* a compiler failed (the message has the tail of its output) */
+  EM_CODEGEN_BUILD_ERROR_DOES_NOT_FIT, /* the build is larger than the part's flash or RAM */
 } EmCodegenBuildError;
 
 /* The flash/RAM table of @impulse's c-library on a Cortex-M4F: generated

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* em-codegen-measure.h — count the instructions a generated impulse takes
- * for one window on an emulated Cortex-M4F. */
+ * for one window on an emulated Cortex-M4F, or its cycles on a simulated
+ * AVR. */
 #pragma once
 
 #include "em-codegen-build.h"
@@ -47,5 +48,33 @@ gboolean  em_codegen_measure_build (const EmCodegenImpulse *impulse, const float
                                     EmCodegenProgressFunc progress, gpointer user_data,
                                     GCancellable *cancellable, EmCodegenInsns *out,
                                     EmCodegenSummary *summary, EmCodegenReport **report, GError **error);
+
+/* Cycles one em_run_impulse() call takes on an AVR, counted by
+ * ember-avr-measure (codegen/measure/, built with libsimavr) in simavr,
+ * which is cycle-accurate: cycles / the clock is the board's time, not an
+ * estimate. Split as EmCodegenInsns. */
+typedef struct {
+  guint64 dsp;
+  guint64 nn;
+  guint64 total;
+} EmCodegenCycles;
+
+/* The counter's path: $EMBER_AVR_MEASURE, else the one in the build tree,
+ * else the installed $libexecdir/ember/ember-avr-measure.
+ * EM_CODEGEN_BUILD_ERROR_TOOLCHAIN when it is not there or Ember was built
+ * without libsimavr. (transfer full) */
+char     *em_codegen_avr_measure_tool (GError **error);
+
+/* Builds @impulse with avr-gcc -mmcu=@mcu (em-firmware.c's flags) and
+ * targets/avr/measure-main.c, the window (as em_codegen_measure_insns) in
+ * flash, checks it fits @flash and @ram (256 bytes of stack kept free, as
+ * the firmware build does: EM_CODEGEN_BUILD_ERROR_DOES_NOT_FIT, the message
+ * starting "does not fit"), runs one window in simavr at @clock_hz and
+ * fills @out with cycles. Errors otherwise as em_codegen_measure_insns
+ * (TOOLCHAIN: avr-gcc or the counter missing). */
+gboolean  em_codegen_measure_avr (const EmCodegenImpulse *impulse, const char *mcu, guint64 clock_hz,
+                                  guint64 flash, guint64 ram, const float *window, gsize n_values,
+                                  EmCodegenProgressFunc progress, gpointer user_data, GCancellable *cancellable,
+                                  EmCodegenCycles *out, GError **error);
 
 G_END_DECLS

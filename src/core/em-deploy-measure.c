@@ -73,6 +73,48 @@ em_deploy_measure_build (EmProject *project, EmImpulse *impulse, const EmDeployG
   return TRUE;
 }
 
+/* avr-gcc's -mmcu for the board's signature, as em-firmware.c picks it. */
+static const char *
+avr_mcu (const EmBoard *board)
+{
+  if (board->chip_id == 0x1E950F)
+    return "atmega328p";
+  if (board->chip_id == 0x1E9801)
+    return "atmega2560";
+  return NULL;
+}
+
+gboolean
+em_deploy_measure_avr (EmProject *project, EmImpulse *impulse, const EmDeployGather *gather, const EmBoard *board,
+                       EmCodegenProgressFunc progress, gpointer user_data, GCancellable *cancellable,
+                       EmDeployMeasureAvr *out, GError **error)
+{
+  g_autoptr(GArray) window = NULL;
+  gint64 sample_id = 0;
+  const char *mcu = avr_mcu (board);
+
+  if (g_strcmp0 (board->core, "avr") != 0 || mcu == NULL)
+    {
+      g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
+                   "%s: Ember cannot simulate this MCU (AVR signature 0x%06X)", board->name, board->chip_id);
+      return FALSE;
+    }
+  if (!testing_window (project, impulse, gather, &window, &sample_id, error) ||
+      !em_codegen_measure_avr (gather->cg, mcu, board->clock_hz, board->flash - board->bootloader_size, board->ram,
+                               window != NULL ? (const float *) window->data : NULL, window != NULL ? window->len : 0,
+                               progress, user_data, cancellable, &out->cycles, error))
+    return FALSE;
+  out->sample_id = sample_id;
+  out->clock_hz = board->clock_hz;
+  return TRUE;
+}
+
+double
+em_deploy_measure_avr_ms (const EmDeployMeasureAvr *measure, guint64 cycles)
+{
+  return measure->clock_hz > 0 ? (double) cycles / (double) measure->clock_hz * 1e3 : -1;
+}
+
 char *
 em_deploy_measure_describe (const EmDeployMeasure *measure)
 {

@@ -17,6 +17,7 @@
  * EMBER_GUI_OUTPUT_DIR. */
 #include <signal.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "gui-util.h"
 #include "em-board-list.h"
@@ -177,6 +178,7 @@ test_fit_verdicts (void)
   GPtrArray *all;
   GtkWidget *page, *window;
   const char *line = NULL;
+  g_autofree char *mega_path = NULL;
 
   if (!have_display)
     {
@@ -241,6 +243,29 @@ test_fit_verdicts (void)
     g_assert_cmpint (em_board_fit_check (uno, &report, 800000, &uno_line), ==, EM_BOARD_FIT_FITS);
     g_test_message ("uno: %s", uno_line);
     g_assert_nonnull (strstr (uno_line, "latency not estimated"));
+    /* A latency measured for the board itself (an AVR's cycles in simavr)
+     * replaces that, on rows that fit and rows that do not. */
+    g_clear_pointer (&uno_line, g_free);
+    g_assert_cmpint (em_board_fit_check_full (uno, &report, 800000, "33.5 ms, measured in simavr", NULL, &uno_line), ==,
+                     EM_BOARD_FIT_FITS);
+    g_test_message ("uno: %s", uno_line);
+    g_assert_true (g_str_has_suffix (uno_line, " · 33.5 ms, measured in simavr"));
+    g_assert_null (strstr (uno_line, "not estimated"));
+    g_clear_pointer (&uno_line, g_free);
+    report.stack = 0;     /* the 2 KiB reserve again: does not fit */
+    g_assert_cmpint (em_board_fit_check_full (uno, &report, 800000, "latency not estimated (does not fit)",
+                                              NULL, &uno_line), ==, EM_BOARD_FIT_DOES_NOT_FIT);
+    g_test_message ("uno: %s", uno_line);
+    g_assert_true (g_str_has_suffix (uno_line, " · latency not estimated (does not fit)"));
+    report.stack = 500;
+    /* The board's own build is too big although the Cortex-M4F report
+     * fits (an AVR keeps constants in RAM): its reason wins. */
+    g_clear_pointer (&uno_line, g_free);
+    g_assert_cmpint (em_board_fit_check_full (uno, &report, 800000, "latency not estimated (does not fit)",
+                                              "built for this board, RAM needs 2600 bytes, the atmega328p has 2048",
+                                              &uno_line), ==, EM_BOARD_FIT_DOES_NOT_FIT);
+    g_test_message ("uno: %s", uno_line);
+    g_assert_cmpstr (uno_line, ==, "Does not fit: built for this board, RAM needs 2600 bytes, the atmega328p has 2048");
   }
 
   /* The real thing: the trained impulse's library, built and measured. */
@@ -251,6 +276,20 @@ test_fit_verdicts (void)
       return;
     }
   train (project);
+  /* With an AVR board in the list, the measure job also builds for it and
+   * runs it in simavr (removed again below: other checks count the boards). */
+  if (have_program ("avr-gcc"))
+    {
+      const char *root = g_getenv ("EMBER_SOURCE_ROOT");
+      g_autofree char *from = g_build_filename (root != NULL ? root : ".", "codegen", "boards",
+                                                "arduino-mega2560.json", NULL);
+      g_autofree char *text = NULL;
+
+      mega_path = g_build_filename (g_getenv ("EMBER_BOARDS_DIR"), "arduino-mega2560.json", NULL);
+      g_assert_true (g_file_get_contents (from, &text, NULL, NULL));
+      g_assert_true (g_file_set_contents (mega_path, text, -1, NULL));
+      em_deploy_page_boards_set_project (boards, project, em_block_registry_get_default ());
+    }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (boards), "boards.check-fit", NULL));
   g_assert_true (gui_wait_for (job_done, boards, JOB_MS));
   if (em_deploy_page_boards_get_last_error (boards) != NULL)
@@ -272,7 +311,23 @@ test_fit_verdicts (void)
       em_board_list_get_fit (list, "nucleo-f446re", &line);
       g_test_message ("nucleo, measured: %s", line);
       g_assert_nonnull (strstr (line, " ms"));
+      if (mega_path != NULL)
+        {
+          /* This spectral impulse keeps its tables in the Mega's 8 KB of
+           * RAM (avr-gcc puts constants there): a measurement or why not. */
+          EmBoardFit fit = em_board_list_get_fit (list, "arduino-mega2560", &line);
+          g_test_message ("mega, measured: %s", line);
+          if (strstr (line, " ms, measured in simavr") == NULL)
+            {
+              /* Then its own build's reason is the verdict, not the
+               * Cortex-M4F report's sizes. */
+              g_assert_cmpint (fit, ==, EM_BOARD_FIT_DOES_NOT_FIT);
+              g_assert_true (g_str_has_prefix (line, "Does not fit: built for this board, RAM needs "));
+            }
+        }
     }
+  if (mega_path != NULL)
+    g_assert_cmpint (g_unlink (mega_path), ==, 0);
   gui_spin (200);
   gui_save_png (window, "deploy-boards.png");
   gtk_window_destroy (GTK_WINDOW (window));

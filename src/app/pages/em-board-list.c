@@ -39,6 +39,13 @@ em_board_describe (const EmBoard *board)
 EmBoardFit
 em_board_fit_check (const EmBoard *board, const EmCodegenReport *report, guint64 instructions, char **line)
 {
+  return em_board_fit_check_full (board, report, instructions, NULL, NULL, line);
+}
+
+EmBoardFit
+em_board_fit_check_full (const EmBoard *board, const EmCodegenReport *report, guint64 instructions,
+                         const char *latency_note, const char *too_big, char **line)
+{
   /* The board as a part for the very check `deploy --part` makes. */
   EmCodegenChip chip = { board->name, (char *) core_name (board->core), board->flash, board->ram, NULL };
   gboolean estimate = g_strcmp0 (board->core, "avr") == 0;
@@ -54,13 +61,16 @@ em_board_fit_check (const EmBoard *board, const EmCodegenReport *report, guint64
         *line = NULL;
       return EM_BOARD_FIT_UNKNOWN;
     }
-  fits = em_codegen_chip_check (&chip, report, NULL, &error);
+  fits = too_big == NULL && em_codegen_chip_check (&chip, report, NULL, &error);
   if (line == NULL)
     return fits ? EM_BOARD_FIT_FITS : EM_BOARD_FIT_DOES_NOT_FIT;
   stack = report->stack > 0 ? 0 : EM_CODEGEN_CHIP_STACK_RESERVE;
   ram = report->ram + stack;
   ms = em_board_latency_ms (board, instructions);
-  if (ms >= 0)
+  if (latency_note != NULL)
+    /* TRANSLATORS: " · " then a latency measured for this very board, e.g. "23.1 ms, measured in simavr" */
+    latency = g_strdup_printf (_(" · %s"), latency_note);
+  else if (ms >= 0)
     /* TRANSLATORS: an estimated inference time, e.g. " · ≈ 3.2 ms" */
     latency = g_strdup_printf (_(" · ≈ %.1f ms"), ms);
   else if (instructions > 0)
@@ -71,6 +81,9 @@ em_board_fit_check (const EmBoard *board, const EmCodegenReport *report, guint64
     *line = g_strdup_printf (_("%sFits: flash %.0f %%, RAM %.0f %%%s"), estimate ? _("Estimate: ") : "",
                              100.0 * (double) report->flash / (double) MAX (board->flash, 1),
                              100.0 * (double) ram / (double) MAX (board->ram, 1), latency != NULL ? latency : "");
+  else if (too_big != NULL)
+    /* TRANSLATORS: the reason is the build's, e.g. "RAM needs 9000 bytes, the atmega2560 has 8192" */
+    *line = g_strdup_printf (_("Does not fit: %s"), too_big);
   else
     {
       g_autofree char *flash_over = NULL, *ram_over = NULL;
@@ -79,10 +92,10 @@ em_board_fit_check (const EmBoard *board, const EmCodegenReport *report, guint64
         flash_over = g_strdup_printf (_("flash %" G_GUINT64_FORMAT " bytes over"), report->flash - board->flash);
       if (ram > board->ram)
         ram_over = g_strdup_printf (_("RAM %" G_GUINT64_FORMAT " bytes over"), ram - board->ram);
-      *line = g_strdup_printf (_("%sDoes not fit: %s%s%s"), estimate ? _("Estimate: ") : "",
+      *line = g_strdup_printf (_("%sDoes not fit: %s%s%s%s"), estimate ? _("Estimate: ") : "",
                                flash_over != NULL ? flash_over : "",
                                flash_over != NULL && ram_over != NULL ? ", " : "",
-                               ram_over != NULL ? ram_over : "");
+                               ram_over != NULL ? ram_over : "", latency_note != NULL ? latency : "");
     }
   return fits ? EM_BOARD_FIT_FITS : EM_BOARD_FIT_DOES_NOT_FIT;
 }
@@ -103,6 +116,8 @@ struct _EmBoardList
   GArray          *rows;      /* (element-type RowState), one per board */
   EmCodegenReport *report;
   guint64          instructions;
+  GHashTable      *latency_notes;  /* board id → a measured latency, or why there is none */
+  GHashTable      *too_big;        /* board id → why its own firmware build does not fit it */
   GtkListBox      *list;
 };
 
@@ -130,7 +145,9 @@ update_verdicts (EmBoardList *self)
       GtkWidget *label = GTK_WIDGET (r->verdict);
 
       g_clear_pointer (&r->line, g_free);
-      r->fit = em_board_fit_check (board, self->report, self->instructions, &r->line);
+      r->fit = em_board_fit_check_full (board, self->report, self->instructions,
+                                        g_hash_table_lookup (self->latency_notes, board->id),
+                                        g_hash_table_lookup (self->too_big, board->id), &r->line);
       gtk_widget_remove_css_class (label, "success");
       gtk_widget_remove_css_class (label, "error");
       gtk_widget_remove_css_class (label, "dim-label");
@@ -235,6 +252,30 @@ em_board_list_set_instructions (EmBoardList *self, guint64 instructions)
   update_verdicts (self);
 }
 
+void
+em_board_list_set_latency_note (EmBoardList *self, const char *id, const char *note)
+{
+  g_return_if_fail (EM_IS_BOARD_LIST (self));
+  g_return_if_fail (id != NULL);
+  if (note != NULL)
+    g_hash_table_replace (self->latency_notes, g_strdup (id), g_strdup (note));
+  else
+    g_hash_table_remove (self->latency_notes, id);
+  update_verdicts (self);
+}
+
+void
+em_board_list_set_too_big (EmBoardList *self, const char *id, const char *too_big)
+{
+  g_return_if_fail (EM_IS_BOARD_LIST (self));
+  g_return_if_fail (id != NULL);
+  if (too_big != NULL)
+    g_hash_table_replace (self->too_big, g_strdup (id), g_strdup (too_big));
+  else
+    g_hash_table_remove (self->too_big, id);
+  update_verdicts (self);
+}
+
 const EmBoard *
 em_board_list_get_selected (EmBoardList *self)
 {
@@ -298,6 +339,8 @@ em_board_list_finalize (GObject *object)
   g_array_unref (self->rows);
   g_clear_pointer (&self->boards, g_ptr_array_unref);
   g_clear_pointer (&self->report, em_codegen_report_free);
+  g_hash_table_unref (self->latency_notes);
+  g_hash_table_unref (self->too_big);
   G_OBJECT_CLASS (em_board_list_parent_class)->finalize (object);
 }
 
@@ -319,6 +362,8 @@ static void
 em_board_list_init (EmBoardList *self)
 {
   self->rows = g_array_new (FALSE, TRUE, sizeof (RowState));
+  self->latency_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->too_big = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_array_set_clear_func (self->rows, (GDestroyNotify) row_state_clear);
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_SINGLE);

@@ -29,6 +29,19 @@ EmBoardFit  em_board_fit_check        (const EmBoard         *board,
                                        const EmCodegenReport *report,
                                        guint64                instructions,
                                        char                 **line);
+/* The same, with @latency_note (nullable) in place of the estimate: a
+ * latency measured for this very board (an AVR's cycles counted in simavr,
+ * "23.1 ms, measured in simavr") or why there is none ("latency not
+ * estimated (does not fit)"); shown on rows that fit and rows that do not.
+ * @too_big (nullable): why the firmware built for this very board does not
+ * fit it (an AVR keeps constants in RAM, which the Cortex-M4F report does
+ * not show); it makes the verdict "does not fit" whatever the report says. */
+EmBoardFit  em_board_fit_check_full   (const EmBoard         *board,
+                                       const EmCodegenReport *report,
+                                       guint64                instructions,
+                                       const char            *latency_note,
+                                       const char            *too_big,
+                                       char                 **line);
 /* "Cortex-M4F · 16 MHz · 128 KiB RAM · 512 KiB flash" (transfer full) */
 char       *em_board_describe         (const EmBoard         *board);
 
@@ -53,6 +66,16 @@ void        em_board_list_set_report   (EmBoardList           *self,
  * Keeps the report. */
 void        em_board_list_set_instructions (EmBoardList       *self,
                                             guint64            instructions);
+/* A note for board @id's latency (em_board_fit_check_full); NULL clears
+ * it. Kept across reports: the page sets it after each measurement. */
+void        em_board_list_set_latency_note (EmBoardList       *self,
+                                            const char        *id,
+                                            const char        *note);
+/* Why board @id's own firmware build does not fit it (@too_big of
+ * em_board_fit_check_full); NULL clears it. */
+void        em_board_list_set_too_big  (EmBoardList           *self,
+                                        const char            *id,
+                                        const char            *too_big);
 /* (transfer none) (nullable) */
 const EmBoard *em_board_list_get_selected (EmBoardList        *self);
 /* By id; an unknown id is ignored. */

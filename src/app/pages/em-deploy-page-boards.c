@@ -158,24 +158,100 @@ check_fit_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError *
   return report;
 }
 
-/* A second build with a measuring main, then one window under QEMU: a
- * job of its own so the sizes show as soon as they are known. */
+/* The measure job's result: the Cortex-M4F count, and per AVR board
+ * (element-type utf8, triplets: board id, latency note, and why its own
+ * build does not fit it or NULL) its cycles in simavr or why there are
+ * none. */
+typedef struct {
+  EmDeployMeasure  m;
+  GPtrArray       *avr_notes;
+} MeasureResult;
+
+static void
+measure_result_free (MeasureResult *r)
+{
+  g_ptr_array_unref (r->avr_notes);
+  g_free (r);
+}
+
+/* Each AVR board's latency: its own build, one window in simavr. The
+ * firmware is always int8, so the library is too. FALSE only on cancel. */
+static gboolean
+measure_avr_boards (JobData *d, EmImpulse *impulse, EmJob *job, GCancellable *cancellable, GPtrArray *notes,
+                    GError **error)
+{
+  g_autoptr(EmDeployGather) gather = NULL;
+  g_autoptr(GError) local = NULL;
+
+  for (guint i = 0; d->boards != NULL && i < d->boards->len; i++)
+    {
+      const EmBoard *board = g_ptr_array_index (d->boards, i);
+      EmDeployMeasureAvr m;
+
+      if (g_strcmp0 (board->core, "avr") != 0)
+        continue;
+      g_clear_error (&local);
+      em_job_report (job, -1, board->name);
+      if ((gather != NULL ||
+           (gather = em_deploy_gather (d->project, impulse, d->registry, NULL, TRUE, EM_DEPLOY_THRESHOLD_DEFAULT,
+                                       &local)) != NULL) &&
+          em_deploy_measure_avr (d->project, impulse, gather, board, em_job_progress_cb, job, cancellable, &m,
+                                 &local))
+        {
+          g_ptr_array_add (notes, g_strdup (board->id));
+          g_ptr_array_add (notes, g_strdup_printf (_("%.1f ms, measured in simavr"),
+                                                   em_deploy_measure_avr_ms (&m, m.cycles.total)));
+          g_ptr_array_add (notes, NULL);
+          continue;
+        }
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_ptr_array_add (notes, g_strdup (board->id));
+      if (g_error_matches (local, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_DOES_NOT_FIT))
+        {
+          /* "does not fit: RAM needs …": the reason without its verdict. */
+          const char *why = g_str_has_prefix (local->message, "does not fit: ")
+                              ? local->message + strlen ("does not fit: ") : local->message;
+          g_ptr_array_add (notes, g_strdup (_("latency not estimated (does not fit)")));
+          g_ptr_array_add (notes, g_strdup_printf (_("built for this board, %.*s"), (int) strcspn (why, "\n"), why));
+        }
+      else
+        {
+          g_ptr_array_add (notes, g_strdup_printf (_("latency not estimated (%.*s)"),
+                                                   (int) strcspn (local->message, "\n"), local->message));
+          g_ptr_array_add (notes, NULL);
+        }
+    }
+  return TRUE;
+}
+
+/* A second build with a measuring main, then one window under QEMU (and,
+ * for AVR boards, in simavr): a job of its own so the sizes show as soon
+ * as they are known. */
 static gpointer
 measure_thread (EmJob *job, gpointer data, GCancellable *cancellable, GError **error)
 {
   JobData *d = data;
   g_autoptr(EmImpulse) impulse = NULL;
   g_autoptr(EmDeployGather) gather = NULL;
-  g_autofree EmDeployMeasure *m = g_new0 (EmDeployMeasure, 1);
+  MeasureResult *r = g_new0 (MeasureResult, 1);
 
+  r->avr_notes = g_ptr_array_new_with_free_func (g_free);
   em_job_report (job, 0, _("Counting instructions on an emulated Cortex-M4F"));
   if ((impulse = em_impulse_load (d->project, error)) == NULL ||
       (gather = em_deploy_gather (d->project, impulse, d->registry, NULL, d->int8, EM_DEPLOY_THRESHOLD_DEFAULT,
                                   error)) == NULL ||
-      !em_deploy_measure (d->project, impulse, gather, em_job_progress_cb, job, cancellable, m, error))
-    return NULL;
+      !em_deploy_measure (d->project, impulse, gather, em_job_progress_cb, job, cancellable, &r->m, error) ||
+      !measure_avr_boards (d, impulse, job, cancellable, r->avr_notes, error))
+    {
+      measure_result_free (r);
+      return NULL;
+    }
   em_job_report (job, 1.0, NULL);
-  return g_steal_pointer (&m);
+  return r;
 }
 
 /* Building is the first half of a deploy, flashing the second. */
@@ -290,8 +366,14 @@ start_measure (gpointer user_data)
   EmDeployPageBoards *self = user_data;
 
   if (self->project != NULL && (self->job == NULL || !em_job_is_running (self->job)))
-    start_job (self, JOB_MEASURE, _("Counting instructions for the latency"), measure_thread, job_data_new (self),
-               g_free);
+    {
+      JobData *d = job_data_new (self);
+
+      /* The AVR boards are measured one by one, in simavr. */
+      d->boards = self->boards != NULL ? g_ptr_array_ref (self->boards) : NULL;
+      start_job (self, JOB_MEASURE, _("Counting instructions for the latency"), measure_thread, d,
+                 (GDestroyNotify) measure_result_free);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -329,9 +411,16 @@ on_job_finished (EmDeployPageBoards *self)
     }
   else if (self->job_kind == JOB_MEASURE && result != NULL)
     {
-      const EmDeployMeasure *m = result;
+      const MeasureResult *mr = result;
+      const EmDeployMeasure *m = &mr->m;
       g_autofree char *text = NULL;
 
+      for (guint i = 0; i + 2 < mr->avr_notes->len; i += 3)
+        {
+          const char *id = g_ptr_array_index (mr->avr_notes, i);
+          em_board_list_set_latency_note (self->board_list, id, g_ptr_array_index (mr->avr_notes, i + 1));
+          em_board_list_set_too_big (self->board_list, id, g_ptr_array_index (mr->avr_notes, i + 2));
+        }
       em_board_list_set_instructions (self->board_list, m->insns.total);
       text = g_strdup_printf (_("One window takes %" G_GUINT64_FORMAT " instructions (DSP %" G_GUINT64_FORMAT
                                 ", NN %" G_GUINT64_FORMAT "), measured on an emulated Cortex-M4F"),
