@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "em-codegen-measure.h"
+#include "em-codegen-private.h"
 
 /* One window of a demo impulse runs in well under a second; this only
  * stops a firmware that never returns. */
@@ -53,7 +54,8 @@ input_values (const EmCodegenImpulse *impulse)
            : (guint64) impulse->input.n_frames * impulse->input.n_axes;
 }
 
-/* measure-window.c: the window as exact hexadecimal float literals. */
+/* measure-window.c: the window as float literals that read back exactly
+ * (the same writer as the weights'). */
 static gboolean
 write_window (const char *path, const float *window, gsize n_values, GError **error)
 {
@@ -61,18 +63,12 @@ write_window (const char *path, const float *window, gsize n_values, GError **er
                                        "#include \"ember_impulse.h\"\n"
                                        "#ifndef EM_MEASURE_FLASH\n#define EM_MEASURE_FLASH\n#endif\n"
                                        "const float em_measure_window[EM_IMPULSE_INPUT_VALUES > 0 ? "
-                                       "EM_IMPULSE_INPUT_VALUES : 1] EM_MEASURE_FLASH = {");
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+                                       "EM_IMPULSE_INPUT_VALUES : 1] EM_MEASURE_FLASH = {\n");
 
-  for (gsize i = 0; window != NULL && i < n_values; i++)
-    {
-      g_ascii_formatd (buf, sizeof buf, "%a", (double) window[i]);
-      g_string_append_printf (s, "%s%sf", i % 6 == 0 ? "\n  " : " ", buf);
-      if (i + 1 < n_values)
-        g_string_append_c (s, ',');
-    }
-  if (window == NULL)
-    g_string_append (s, " 0 ");
+  if (window != NULL)
+    em_codegen_append_floats (s, window, n_values);
+  else
+    g_string_append (s, "  0");
   g_string_append (s, "\n};\n");
   return g_file_set_contents (path, s->str, (gssize) s->len, error);
 }
