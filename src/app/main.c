@@ -11,6 +11,11 @@ main (int argc, char *argv[])
 
   /* Before anything can print a translated message, including option errors. */
   setlocale (LC_ALL, "");
+  /* Numbers go into generated C, JSON and CSV (printf "%g" and friends):
+   * with a decimal comma they would break them, so numbers stay in the C
+   * locale as in ember-cli, and GTK must not set the locale again. */
+  setlocale (LC_NUMERIC, "C");
+  gtk_disable_setlocale ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
