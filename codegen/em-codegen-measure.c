@@ -17,33 +17,48 @@
  * stops a firmware that never returns. */
 #define QEMU_TIMEOUT_S 120
 
-char *
-em_codegen_insncount_plugin (GError **error)
+/* A measuring tool: $@env_name, else the build tree's @built (an
+ * uninstalled build), else the installed @installed; NULL (nullable) where
+ * this build has none, then @not_built says why. */
+static char *
+find_measure_tool (const char *env_name, const char *built, const char *installed, GFileTest test,
+                   const char *what, const char *not_built, GError **error)
 {
-  const char *env = g_getenv ("EMBER_INSNCOUNT_PLUGIN");
+  const char *env = g_getenv (env_name);
 
   if (env != NULL && *env != '\0')
     {
-      if (g_file_test (env, G_FILE_TEST_IS_REGULAR))
+      if (g_file_test (env, test))
         return g_strdup (env);
       g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
-                   "%s (from $EMBER_INSNCOUNT_PLUGIN): no such file", env);
+                   "%s (from $%s): no such file", env, env_name);
       return NULL;
     }
-#ifdef EMBER_BUILD_INSNCOUNT_PLUGIN
-  if (g_file_test (EMBER_BUILD_INSNCOUNT_PLUGIN, G_FILE_TEST_IS_REGULAR))
-    return g_strdup (EMBER_BUILD_INSNCOUNT_PLUGIN);
-#endif
-#ifdef EMBER_INSNCOUNT_PLUGIN
-  if (g_file_test (EMBER_INSNCOUNT_PLUGIN, G_FILE_TEST_IS_REGULAR))
-    return g_strdup (EMBER_INSNCOUNT_PLUGIN);
-  g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
-               "the instruction-counting QEMU plugin %s is not installed", EMBER_INSNCOUNT_PLUGIN);
-#else
-  g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
-               "the instruction-counting QEMU plugin was not built: set $EMBER_INSNCOUNT_PLUGIN");
-#endif
+  if (built != NULL && g_file_test (built, test))
+    return g_strdup (built);
+  if (installed != NULL && g_file_test (installed, test))
+    return g_strdup (installed);
+  if (installed != NULL)
+    g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN, "%s %s is not installed", what,
+                 installed);
+  else
+    g_set_error_literal (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN, not_built);
   return NULL;
+}
+
+#ifndef EMBER_BUILD_INSNCOUNT_PLUGIN
+#define EMBER_BUILD_INSNCOUNT_PLUGIN NULL
+#endif
+#ifndef EMBER_INSNCOUNT_PLUGIN
+#define EMBER_INSNCOUNT_PLUGIN NULL
+#endif
+
+char *
+em_codegen_insncount_plugin (GError **error)
+{
+  return find_measure_tool ("EMBER_INSNCOUNT_PLUGIN", EMBER_BUILD_INSNCOUNT_PLUGIN, EMBER_INSNCOUNT_PLUGIN,
+                            G_FILE_TEST_IS_REGULAR, "the instruction-counting QEMU plugin",
+                            "the instruction-counting QEMU plugin was not built: set $EMBER_INSNCOUNT_PLUGIN", error);
 }
 
 static guint64
@@ -331,34 +346,20 @@ static const char *const avr_cflags[] = { "-Os", "-std=gnu99", "-ffunction-secti
  * one window of a demo impulse takes tens of milliseconds on a 16 MHz AVR. */
 #define AVR_MAX_SECONDS 30u
 
+#ifndef EMBER_BUILD_AVR_MEASURE
+#define EMBER_BUILD_AVR_MEASURE NULL
+#endif
+#ifndef EMBER_AVR_MEASURE
+#define EMBER_AVR_MEASURE NULL
+#endif
+
 char *
 em_codegen_avr_measure_tool (GError **error)
 {
-  const char *env = g_getenv ("EMBER_AVR_MEASURE");
-
-  if (env != NULL && *env != '\0')
-    {
-      if (g_file_test (env, G_FILE_TEST_IS_EXECUTABLE))
-        return g_strdup (env);
-      g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
-                   "%s (from $EMBER_AVR_MEASURE): no such program", env);
-      return NULL;
-    }
-#ifdef EMBER_BUILD_AVR_MEASURE
-  if (g_file_test (EMBER_BUILD_AVR_MEASURE, G_FILE_TEST_IS_EXECUTABLE))
-    return g_strdup (EMBER_BUILD_AVR_MEASURE);
-#endif
-#ifdef EMBER_AVR_MEASURE
-  if (g_file_test (EMBER_AVR_MEASURE, G_FILE_TEST_IS_EXECUTABLE))
-    return g_strdup (EMBER_AVR_MEASURE);
-  g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
-               "the AVR cycle counter %s is not installed", EMBER_AVR_MEASURE);
-#else
-  g_set_error (error, EM_CODEGEN_BUILD_ERROR, EM_CODEGEN_BUILD_ERROR_TOOLCHAIN,
-               "Ember was built without libsimavr, so it cannot count AVR cycles (install libsimavr-dev and "
-               "rebuild, or set $EMBER_AVR_MEASURE)");
-#endif
-  return NULL;
+  return find_measure_tool ("EMBER_AVR_MEASURE", EMBER_BUILD_AVR_MEASURE, EMBER_AVR_MEASURE,
+                            G_FILE_TEST_IS_EXECUTABLE, "the AVR cycle counter",
+                            "Ember was built without libsimavr, so it cannot count AVR cycles (install "
+                            "libsimavr-dev and rebuild, or set $EMBER_AVR_MEASURE)", error);
 }
 
 /* Runs @argv to its end; a failure is one error with the tail of stderr.
